@@ -1,0 +1,75 @@
+"""Command-line entry: the three pinned commands, with clear one-line errors and exit codes.
+
+Exit codes: 0 fine, 1 content problems (check-content), 2 bad settings or usage.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.content import DEFAULT_ROOT, ContentError, check_content, load_content
+
+USAGE = "usage: python -m bot [run | console | check-content [CONTENT_DIR]]"
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "run"
+    if command == "check-content":
+        return _check_content(Path(argv[1]) if len(argv) > 1 else DEFAULT_ROOT)
+    if command == "console":
+        return _console()
+    if command == "run":
+        return _run()
+    print(USAGE, file=sys.stderr)
+    return 2
+
+
+def _check_content(root: Path) -> int:
+    content, problems = check_content(root)
+    if problems:
+        for problem in problems:
+            print(problem)
+        print(f"{len(problems)} problem(s) in {root}")
+        return 1
+    nodes = sum(len(f.nodes) for f in content.flows.values())
+    print(f"content OK: {len(content.flows)} flows, {nodes} nodes, version {content.version}")
+    return 0
+
+
+def _load() -> object:
+    try:
+        return load_content()
+    except ContentError as exc:
+        print(f"content has problems; run `python -m bot check-content`:\n{exc}", file=sys.stderr)
+        return None
+
+
+def _console() -> int:
+    from bot.console import run_console
+
+    content = _load()
+    if content is None:
+        return 1
+    return run_console(content, sys.stdin, sys.stdout)  # type: ignore[arg-type]
+
+
+def _run() -> int:
+    from bot.settings import Settings
+
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = "BOT_" + str(err["loc"][0]).upper() if err["loc"] else "settings"
+        print(f"error: {name}: {err['msg']}", file=sys.stderr)
+        return 2
+    if settings.token is None:
+        print("No BOT_TOKEN set (see .env.example): opening the console instead.",
+              file=sys.stderr)
+        return _console()
+    from bot.telegram.run import run_bot
+
+    return run_bot(settings)

@@ -1,0 +1,286 @@
+"""The engine: (content, state, event, now, profile) -> (new state, effects).
+
+Pure on purpose: no I/O, no clock, no Telegram. Every decision the bot makes is here, so it
+can be tested exhaustively and the console and Telegram shells stay thin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.content import Content
+from bot.content.callback import decode
+from bot.content.models import Button as ContentButton
+from bot.engine import render
+from bot.engine.effects import (
+    Button,
+    Cancel,
+    Effect,
+    End,
+    Mark,
+    OfferDelete,
+    Record,
+    Say,
+    Schedule,
+    ShowCrisis,
+    ShowSummary,
+)
+from bot.engine.events import Choice, Command, Event, Start, Text, TimerFired, Unsupported
+from bot.engine.state import CRISIS_FLOW, PASTE_FLOW, Profile, UserState
+
+MENU = "menu"
+COMMAND_FLOWS = {"start": "welcome", "urge": "urge", "menu": MENU, "help": "help"}
+
+STALE = "That button is from an earlier screen, so here is where we are now."
+OLD_VERSION = "That menu has expired since the bot was updated. Here is the current one."
+TYPED = ("I read what you type only to check that you are safe, and I don't keep it. "
+         "The buttons are how we go on.")
+UNSUPPORTED = {
+    "edit": "I don't keep or re-read edited messages. The buttons are how we go on.",
+    "command": "I don't know that command. /help lists what I can do.",
+}
+UNSUPPORTED_DEFAULT = "I can't use that here, and I haven't kept it. The buttons are how we go on."
+CRISIS_AFTER = "When you are ready, we can go back to where you were."
+PASTE_OFFER = ("That reads like it could be {label}. Do you want to look at what it is "
+               "for, before you decide anything?")
+
+Result = tuple[UserState, list[Effect]]
+
+
+def step(content: Content, state: UserState, event: Event, now: datetime,
+         profile: Profile | None = None) -> Result:
+    """Apply one event. `now` must be timezone-aware; the engine never reads a clock."""
+    profile = profile or Profile()
+    match event:
+        case Start(flow):
+            return _start(content, state, flow, now, profile)
+        case Command(name):
+            return _command(content, state, name, now, profile)
+        case Choice(data):
+            return _choice(content, state, data, now, profile)
+        case Text():
+            return _text(content, state, event, profile)
+        case TimerFired(timer_id):
+            return _timer(content, state, timer_id, now, profile)
+        case Unsupported(kind):
+            note = Say(UNSUPPORTED.get(kind, UNSUPPORTED_DEFAULT))
+            return state, [note, *screen(content, state, profile)]
+    raise TypeError(f"unknown event {type(event).__name__}")
+
+
+def screen(content: Content, state: UserState, profile: Profile) -> list[Say]:
+    """Redraw where the person is, with no side effects (timers stay as they are)."""
+    if state.flow == CRISIS_FLOW:
+        return [_crisis_followup(content, state)]
+    if state.flow == PASTE_FLOW and state.guess:
+        return [_paste_offer(content, state.guess)]
+    if state.flow and state.node and content.node(state.flow, state.node):
+        return render.node_messages(content, state.flow, state.node, profile)
+    return render.node_messages(content, MENU, content.flows[MENU].start, profile)
+
+
+def _start(content: Content, state: UserState, flow: str, now: datetime,
+           profile: Profile) -> Result:
+    if flow not in content.flows:
+        flow = MENU
+    return _enter(content, state, flow, content.flows[flow].start, now, profile)
+
+
+def _command(content: Content, state: UserState, name: str, now: datetime,
+             profile: Profile) -> Result:
+    if name == "crisis":
+        return _crisis(content, state, None)
+    flow = COMMAND_FLOWS.get(name)
+    if flow is None:
+        return step(content, state, Unsupported("command"), now, profile)
+    return _start(content, state, flow if flow in content.flows else MENU, now, profile)
+
+
+def _enter(content: Content, state: UserState, flow: str, node_id: str, now: datetime,
+           profile: Profile, effects: list[Effect] | None = None) -> Result:
+    """Move to a node: cancel any pending timer, say the node, start its own timer."""
+    effects = list(effects or [])
+    if state.timer:
+        effects.append(Cancel(state.timer))
+    node = content.flows[flow].nodes[node_id]
+    new = UserState(flow=flow, node=node_id)
+    effects += render.node_messages(content, flow, node_id, profile)
+    if node.timer:
+        timer_id = f"{flow}.{node_id}.{int(now.timestamp())}"
+        effects.append(Schedule(_when(node.timer.minutes, node.timer.at, now, profile), timer_id))
+        new = replace(new, timer=timer_id)
+    if node.end:
+        effects.append(End(flow))
+        if not (node.buttons or node.scale or node.checklist or node.timer):
+            menu = content.flows[MENU]
+            effects += render.node_messages(content, MENU, menu.start, profile)
+            new = UserState(flow=MENU, node=menu.start)
+    return new, effects
+
+
+def _when(minutes: int | None, at: str | None, now: datetime, profile: Profile) -> datetime:
+    if minutes is not None:
+        return now + timedelta(minutes=minutes)
+    assert at is not None
+    hour, minute = (int(p) for p in at.split(":"))
+    local = now.astimezone(ZoneInfo(profile.tz))
+    target = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if target <= local:
+        # Add a calendar day on the wall clock, so "08:00" stays 08:00 across a DST change.
+        target = (local + timedelta(days=1)).replace(hour=hour, minute=minute, second=0,
+                                                     microsecond=0)
+    return target
+
+
+def _choice(content: Content, state: UserState, data: str, now: datetime,
+            profile: Profile) -> Result:
+    cb = decode(data)
+    if cb is not None and cb.key == "x":
+        # The crisis button works from any message, however old.
+        return _crisis(content, state, None)
+    if cb is None or cb.version != content.version:
+        return state, [Say(OLD_VERSION), *screen(content, state, profile)]
+    if (cb.flow, cb.node) != (state.flow, state.node):
+        return state, [Say(STALE), *screen(content, state, profile)]
+    if cb.flow == CRISIS_FLOW:
+        return _crisis_choice(content, state, cb.key, now, profile)
+    if cb.flow == PASTE_FLOW:
+        return _paste_choice(content, state, cb.key, now, profile)
+    node = content.node(cb.flow, cb.node)
+    if node is None:
+        return state, [Say(OLD_VERSION), *screen(content, state, profile)]
+    kind, number = cb.key[:1], cb.key[1:]
+    if kind == "b" and number.isdigit() and int(number) < len(node.buttons):
+        button = node.buttons[int(number)]
+        if render.visible(button.when, profile):
+            return _press(content, state, button, now, profile)
+    if kind == "s" and node.scale and number.isdigit() and int(number) <= 10:
+        record = Record(node.scale.record, int(number))
+        return _enter(content, state, cb.flow, node.scale.go, now, profile, [record])
+    if node.checklist and cb.key == "done":
+        return _enter(content, state, cb.flow, node.checklist.go, now, profile)
+    if kind == "t" and node.checklist and number.isdigit():
+        index = int(number)
+        if index < len(node.checklist.items):
+            return _toggle(content, state, node.checklist.field,
+                           node.checklist.items[index].value, profile)
+    return state, [Say(STALE), *screen(content, state, profile)]
+
+
+def _press(content: Content, state: UserState, button: ContentButton, now: datetime,
+           profile: Profile) -> Result:
+    effects: list[Effect] = [Record(f, v) for f, v in button.record.items()]
+    profile = _with_records(profile, button.record)
+    assert state.flow is not None
+    if button.go:
+        return _enter(content, state, state.flow, button.go, now, profile, effects)
+    if button.flow:
+        target = content.flows[button.flow]
+        return _enter(content, state, target.id, target.start, now, profile, effects)
+    if button.action == "crisis":
+        new, more = _crisis(content, state, None)
+        return new, effects + more
+    if button.action == "summary":
+        effects.append(ShowSummary())
+    elif button.action == "end":
+        effects.append(End(state.flow))
+    return _enter(content, state, MENU, content.flows[MENU].start, now, profile, effects)
+
+
+def _with_records(profile: Profile, record: dict[str, str]) -> Profile:
+    """Let wording adapt at once when a choice sets the relation or co-parenting."""
+    if "relation" in record:
+        profile = replace(profile, relation=record["relation"])
+    if "coparent" in record:
+        profile = replace(profile, coparent=record["coparent"] == "yes")
+    return profile
+
+
+def _toggle(content: Content, state: UserState, field: str, value: str,
+            profile: Profile) -> Result:
+    on = (field, value) not in profile.marks
+    marks = profile.marks | {(field, value)} if on else profile.marks - {(field, value)}
+    updated = replace(profile, marks=frozenset(marks))
+    assert state.flow and state.node
+    redraw = render.node_messages(content, state.flow, state.node, updated, replace=True)
+    return state, [Mark(field, value, on), *redraw]
+
+
+def _crisis(content: Content, state: UserState, risk: str | None) -> Result:
+    effects: list[Effect] = [Cancel(state.timer)] if state.timer else []
+    if state.flow in (CRISIS_FLOW, PASTE_FLOW):
+        resume = (state.resume_flow, state.resume_node)
+    else:
+        resume = (state.flow, state.node)
+    new = UserState(flow=CRISIS_FLOW, node="card", resume_flow=resume[0], resume_node=resume[1])
+    return new, [*effects, ShowCrisis(risk), _crisis_followup(content, new)]
+
+
+def _crisis_followup(content: Content, state: UserState) -> Say:
+    rows = []
+    if state.resume_flow and content.node(state.resume_flow, state.resume_node or ""):
+        rows.append((Button("↩️ Back to where I was",
+                            render.data(content, CRISIS_FLOW, "card", "back")),))
+    rows.append((Button("Menu", render.data(content, CRISIS_FLOW, "card", "menu")),))
+    return Say(CRISIS_AFTER, tuple(rows))
+
+
+def _crisis_choice(content: Content, state: UserState, key: str, now: datetime,
+                   profile: Profile) -> Result:
+    flow, node = state.resume_flow, state.resume_node
+    if key == "back" and flow and node and content.node(flow, node):
+        return _enter(content, state, flow, node, now, profile)
+    return _start(content, state, MENU, now, profile)
+
+
+def _text(content: Content, state: UserState, event: Text, profile: Profile) -> Result:
+    if event.risk:
+        return _crisis(content, state, event.risk)
+    spec = content.fields.get("tactic")
+    if event.tactic and spec and event.tactic in spec.explain:
+        if state.flow in (CRISIS_FLOW, PASTE_FLOW):
+            resume = (state.resume_flow, state.resume_node)
+        else:
+            resume = (state.flow, state.node)
+        new = UserState(flow=PASTE_FLOW, node="guess", timer=state.timer, resume_flow=resume[0],
+                        resume_node=resume[1], guess=event.tactic)
+        return new, [OfferDelete(), _paste_offer(content, event.tactic)]
+    return state, [Say(TYPED), *screen(content, state, profile)]
+
+
+def _paste_offer(content: Content, tactic: str) -> Say:
+    spec = content.fields["tactic"]
+    label = spec.labels.get(tactic, tactic.replace("_", " "))
+    rows = (
+        (Button("Yes, show me", render.data(content, PASTE_FLOW, "guess", "yes")),),
+        (Button("Not now", render.data(content, PASTE_FLOW, "guess", "no")),),
+        (render.crisis_button(content, PASTE_FLOW, "guess"),),
+    )
+    return Say(PASTE_OFFER.format(label=label), rows)
+
+
+def _paste_choice(content: Content, state: UserState, key: str, now: datetime,
+                  profile: Profile) -> Result:
+    spec = content.fields.get("tactic")
+    if key == "yes" and spec and state.guess in spec.explain:
+        flow, _, node = spec.explain[state.guess].partition(".")
+        effects: list[Effect] = [Record("tactic", state.guess)]
+        return _enter(content, state, flow, node, now, profile, effects)
+    flow, node = state.resume_flow, state.resume_node
+    if flow and node and content.node(flow, node):
+        back = replace(state, flow=flow, node=node, resume_flow=None, resume_node=None,
+                       guess=None)
+        return back, screen(content, back, profile)
+    return _start(content, state, MENU, now, profile)
+
+
+def _timer(content: Content, state: UserState, timer_id: str, now: datetime,
+           profile: Profile) -> Result:
+    if timer_id != state.timer or not state.flow or not state.node:
+        return state, []  # cancelled or superseded: nothing to say
+    node = content.node(state.flow, state.node)
+    if node is None or node.timer is None:
+        return replace(state, timer=None), []
+    return _enter(content, replace(state, timer=None), state.flow, node.timer.go, now, profile)
