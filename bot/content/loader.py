@@ -170,7 +170,7 @@ def validate(content: Content) -> list[Problem]:
 
 
 def _check_field(name: str, spec: FieldSpec, content: Content) -> Iterable[Problem]:
-    if spec.kind != "scale" and not spec.values:
+    if spec.kind in ("enum", "profile", "marks") and not spec.values:
         yield Problem("fields.yaml", None, f"field '{name}' ({spec.kind}) needs values")
     for value in spec.values:
         if not re.match(ID_PATTERN, value):
@@ -186,7 +186,7 @@ def _check_field(name: str, spec: FieldSpec, content: Content) -> Iterable[Probl
 
 def _edges(node: Node) -> list[str]:
     out = [b.go for b in node.buttons if b.go]
-    for part in (node.scale, node.timer, node.checklist):
+    for part in (node.scale, node.timer, node.checklist, node.input):
         if part is not None:
             out.append(part.go)
     return out
@@ -216,9 +216,12 @@ def _check_node(flow: Flow, node_id: str, node: Node, content: Content) -> Itera
         if len(button.label) > MAX_LABEL:
             yield f"button label over {MAX_LABEL} characters: '{button.label[:50]}'"
         for fname, value in button.record.items():
-            yield from _check_record(fname, value, ("enum", "profile"), content)
+            yield from _check_record(fname, value, ("enum", "profile", "country", "date", "time"),
+                                     content)
     if node.scale:
         yield from _check_record(node.scale.record, None, ("scale",), content)
+    if node.input:
+        yield from _check_record(node.input.record, None, (node.input.kind,), content)
     if node.checklist:
         spec = content.fields.get(node.checklist.field)
         if spec is None or spec.kind != "marks":
@@ -231,7 +234,7 @@ def _check_node(flow: Flow, node_id: str, node: Node, content: Content) -> Itera
         for item in node.checklist.items:
             if len(item.label) + 2 > MAX_LABEL:
                 yield f"checklist label over {MAX_LABEL - 2} characters: '{item.label[:50]}'"
-    has_way = node.buttons or node.scale or node.timer or node.checklist
+    has_way = node.buttons or node.scale or node.timer or node.checklist or node.input
     if not has_way and not node.end:
         yield "dead end: no buttons, scale, timer or checklist, and not marked end: true"
     if not node.crisis_button and not any(b.action == "crisis" for b in node.buttons):
@@ -262,5 +265,5 @@ def _check_record(fname: str, value: str | None, kinds: tuple[str, ...],
         yield f"records undeclared field '{fname}'"
     elif spec.kind not in kinds:
         yield f"field '{fname}' is {spec.kind}, not {' or '.join(kinds)}"
-    elif value is not None and value not in spec.values:
+    elif value is not None and spec.values and value not in spec.values:
         yield f"value '{value}' not declared for field '{fname}'"

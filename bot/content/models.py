@@ -79,6 +79,18 @@ class Checklist(_Strict):
     done_label: str = "Done"
 
 
+class Input(_Strict):
+    """Typing offered as an option (never required): a country name, a date or a time.
+
+    The shell turns the typed text into an id-like value (``de``, ``2026-01-05``, ``08:30``),
+    drops the text, and the engine records the value and goes on.
+    """
+
+    kind: Literal["country", "date", "time"]
+    record: str
+    go: str
+
+
 class Node(_Strict):
     """One screen: one or more short messages, then the ways forward."""
 
@@ -88,6 +100,7 @@ class Node(_Strict):
     scale: Scale | None = None
     timer: Timer | None = None
     checklist: Checklist | None = None
+    input: Input | None = None
     end: bool = False
     #: The crisis-help button is added to every screen unless a node turns it off
     #: (and then it must carry its own crisis button).
@@ -113,10 +126,11 @@ class FieldSpec(_Strict):
     - ``enum``: one of `values`, logged with a time (e.g. the tactic of an urge);
     - ``scale``: an integer 0-10 logged with a time;
     - ``profile``: one of `values`, kept as the person's current setting;
-    - ``marks``: a set of ticked `values` (checklists).
+    - ``marks``: a set of ticked `values` (checklists);
+    - ``country``, ``date``, ``time``: a profile setting given by button or typed input.
     """
 
-    kind: Literal["enum", "scale", "profile", "marks"]
+    kind: Literal["enum", "scale", "profile", "marks", "country", "date", "time"]
     values: list[str] = Field(default_factory=list)
     #: Human words for each value, used when showing recorded values back.
     labels: dict[str, str] = Field(default_factory=dict)

@@ -1,6 +1,6 @@
 """The pure conversation engine. See `core.step`."""
 
-from bot.engine.core import MENU, screen, step
+from bot.engine.core import MENU, expected_input, screen, step
 from bot.engine.effects import (
     Button,
     Cancel,
@@ -14,11 +14,11 @@ from bot.engine.effects import (
     ShowCrisis,
     ShowSummary,
 )
-from bot.engine.events import Choice, Command, Event, Start, Text, TimerFired, Unsupported
+from bot.engine.events import Answer, Choice, Command, Event, Start, Text, TimerFired, Unsupported
 from bot.engine.state import CRISIS_FLOW, PASTE_FLOW, Profile, UserState
 
 __all__ = [
-    "CRISIS_FLOW", "MENU", "PASTE_FLOW", "Button", "Cancel", "Choice", "Command", "Effect",
+    "CRISIS_FLOW", "MENU", "Answer", "expected_input", "PASTE_FLOW", "Button", "Cancel", "Choice", "Command", "Effect",
     "End", "Event", "Mark", "OfferDelete", "Profile", "Record", "Say", "Schedule", "ShowCrisis",
     "ShowSummary", "Start", "Text", "TimerFired", "Unsupported", "UserState", "screen", "step",
 ]

@@ -27,7 +27,16 @@ from bot.engine.effects import (
     ShowCrisis,
     ShowSummary,
 )
-from bot.engine.events import Choice, Command, Event, Start, Text, TimerFired, Unsupported
+from bot.engine.events import (
+    Answer,
+    Choice,
+    Command,
+    Event,
+    Start,
+    Text,
+    TimerFired,
+    Unsupported,
+)
 from bot.engine.state import CRISIS_FLOW, PASTE_FLOW, Profile, UserState
 
 MENU = "menu"
@@ -62,6 +71,8 @@ def step(content: Content, state: UserState, event: Event, now: datetime,
             return _choice(content, state, data, now, profile)
         case Text():
             return _text(content, state, event, profile)
+        case Answer(value):
+            return _answer(content, state, value, now, profile)
         case TimerFired(timer_id):
             return _timer(content, state, timer_id, now, profile)
         case Unsupported(kind):
@@ -248,6 +259,21 @@ def _text(content: Content, state: UserState, event: Text, profile: Profile) -> 
                         resume_node=resume[1], guess=event.tactic)
         return new, [OfferDelete(), _paste_offer(content, event.tactic)]
     return state, [Say(TYPED), *screen(content, state, profile)]
+
+
+def _answer(content: Content, state: UserState, value: str, now: datetime,
+            profile: Profile) -> Result:
+    node = content.node(state.flow or "", state.node or "")
+    if node is None or node.input is None:
+        return state, [Say(TYPED), *screen(content, state, profile)]
+    record = Record(node.input.record, value)
+    return _enter(content, state, state.flow or "", node.input.go, now, profile, [record])
+
+
+def expected_input(content: Content, state: UserState) -> str | None:
+    """The kind of typed answer the current screen accepts, if any (country, date, time)."""
+    node = content.node(state.flow or "", state.node or "")
+    return node.input.kind if node and node.input else None
 
 
 def _paste_offer(content: Content, tactic: str) -> Say:

@@ -33,6 +33,13 @@ class Text:
 
 
 @dataclass(frozen=True)
+class Answer:
+    """A typed answer the shell already turned into a value (country code, date, time)."""
+
+    value: str
+
+
+@dataclass(frozen=True)
 class TimerFired:
     timer_id: str
 
@@ -51,4 +58,4 @@ class Unsupported:
     kind: str
 
 
-Event = Start | Choice | Text | TimerFired | Command | Unsupported
+Event = Start | Choice | Text | Answer | TimerFired | Command | Unsupported
