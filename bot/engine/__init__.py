@@ -18,7 +18,8 @@ from bot.engine.events import Answer, Choice, Command, Event, Start, Text, Timer
 from bot.engine.state import CRISIS_FLOW, PASTE_FLOW, Profile, UserState
 
 __all__ = [
-    "CRISIS_FLOW", "MENU", "Answer", "expected_input", "PASTE_FLOW", "Button", "Cancel", "Choice", "Command", "Effect",
+    "CRISIS_FLOW", "MENU", "PASTE_FLOW", "Answer", "Button", "Cancel", "Choice", "Command",
+    "Effect", "expected_input",
     "End", "Event", "Mark", "OfferDelete", "Profile", "Record", "Say", "Schedule", "ShowCrisis",
     "ShowSummary", "Start", "Text", "TimerFired", "Unsupported", "UserState", "screen", "step",
 ]
