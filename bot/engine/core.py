@@ -163,16 +163,18 @@ def _choice(content: Content, state: UserState, data: str, now: datetime,
     if node is None:
         return state, [Say(OLD_VERSION), *screen(content, state, profile)]
     kind, number = cb.key[:1], cb.key[1:]
-    if kind == "b" and number.isdigit() and int(number) < len(node.buttons):
+    # ASCII only: str.isdigit() accepts "²", which int() then rejects (forged data must not raise).
+    digits = number.isascii() and number.isdigit()
+    if kind == "b" and digits and int(number) < len(node.buttons):
         button = node.buttons[int(number)]
         if render.visible(button.when, profile):
             return _press(content, state, button, now, profile)
-    if kind == "s" and node.scale and number.isdigit() and int(number) <= 10:
+    if kind == "s" and node.scale and digits and int(number) <= 10:
         record = Record(node.scale.record, int(number))
         return _enter(content, state, cb.flow, node.scale.go, now, profile, [record])
     if node.checklist and cb.key == "done":
         return _enter(content, state, cb.flow, node.checklist.go, now, profile)
-    if kind == "t" and node.checklist and number.isdigit():
+    if kind == "t" and node.checklist and digits:
         index = int(number)
         if index < len(node.checklist.items):
             return _toggle(content, state, node.checklist.field,
