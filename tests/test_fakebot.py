@@ -12,7 +12,14 @@ from pathlib import Path
 import httpx
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TimedOut,
+)
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, filters
 from telegram.request import HTTPXRequest
 
@@ -177,6 +184,16 @@ async def test_long_poll_returns_on_push_and_empty_after_timeout(api: FakeBotApi
     again = await bot.get_updates(limit=1)
     assert [u.update_id for u in again] == [got[0].update_id]
     assert [u.update_id for u in await bot.get_updates(offset=got[-1].update_id + 1)] == []
+
+
+async def test_newer_poll_ends_a_parked_one_like_a_restarted_bot(api: FakeBotApi, bot: Bot) -> None:
+    """A bot killed mid long-poll must not keep eating updates once its successor polls."""
+    parked = asyncio.create_task(bot.get_updates(timeout=3))
+    await asyncio.sleep(0.1)
+    async with Bot(api.token, base_url=api.base_url) as successor:
+        assert await successor.get_updates(timeout=0) == ()
+    with pytest.raises(Conflict, match="(?i)terminated by other getUpdates"):
+        await parked
 
 
 async def test_allowed_updates_filters_types(api: FakeBotApi, bot: Bot) -> None:

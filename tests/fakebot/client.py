@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any
 
@@ -20,6 +21,8 @@ class FakeBotClient:
     """Mirror of FakeBotApi's test helpers over HTTP; calls come back as plain dicts."""
 
     def __init__(self, url: str, token: str = DEFAULT_TOKEN) -> None:
+        if urllib.parse.urlsplit(url).hostname != "127.0.0.1":
+            raise ValueError(f"the fake Bot API only lives on 127.0.0.1, not {url!r}")
         self.url = url.rstrip("/")
         self.token = token
 
@@ -36,7 +39,7 @@ class FakeBotClient:
             headers={"Content-Type": "application/json"},
         )
         try:
-            with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 (localhost)
+            with urllib.request.urlopen(req, timeout=timeout) as resp:
                 return json.loads(resp.read())["result"]
         except urllib.error.HTTPError as exc:
             payload = json.loads(exc.read() or b"{}")
