@@ -13,12 +13,28 @@ from bot.safety.crisis_lines import (
     crisis_card,
     load_crisis_directory,
 )
+from bot.safety.normalise import normalise
+from bot.safety.risk import (
+    RISK_PRIORITY,
+    TACTICS,
+    Risk,
+    detect_risk,
+    detect_risks,
+    guess_tactic,
+)
 
 __all__ = [
+    "RISK_PRIORITY",
+    "TACTICS",
     "Country",
     "CrisisDirectory",
     "Line",
     "LineKind",
+    "Risk",
     "crisis_card",
+    "detect_risk",
+    "detect_risks",
+    "guess_tactic",
     "load_crisis_directory",
+    "normalise",
 ]
