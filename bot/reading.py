@@ -11,7 +11,7 @@ from bot.engine import Text
 
 def read_text(text: str) -> Text:
     """Risk first (safety wins), then a guess at the hoover tactic in a pasted message."""
-    from bot.safety import detect_risk, guess_tactic
+    from bot.safety.risk import detect_risk, guess_tactic
 
     risk = detect_risk(text)
     tactic = None if risk else guess_tactic(text)

@@ -19,7 +19,9 @@ def group_urges(records: Iterable[tuple[str, str | int]]) -> list[Urge]:
     """Records arrive oldest first; each `pull_before` opens a new urge."""
     urges: list[Urge] = []
     for name, value in records:
-        if name == "pull_before" or not urges:
+        # A pasted message starts an urge at its tactic, with no "before" rating.
+        starts_pasted = name == "tactic" and urges and (urges[-1].outcome or urges[-1].tactics)
+        if name == "pull_before" or not urges or starts_pasted:
             urges.append(Urge())
         urge = urges[-1]
         if name == "pull_before":
@@ -30,7 +32,8 @@ def group_urges(records: Iterable[tuple[str, str | int]]) -> list[Urge]:
             urge.tactics.append(str(value))
         elif name == "outcome":
             urge.outcome = str(value)
-    return [u for u in urges if u.pull_before is not None or u.outcome is not None]
+    return [u for u in urges if u.pull_before is not None or u.outcome is not None
+            or u.tactics]
 
 
 def urge_summary(records: Iterable[tuple[str, str | int]], last: int = 10,

@@ -29,8 +29,17 @@ def test_someone_with_no_urges_yet_is_told_how_to_record_one() -> None:
 
 
 def test_records_that_belong_to_no_urge_are_not_counted_as_one() -> None:
-    assert group_urges([("relation", "ex"), ("tactic", "guilt")]) == []
+    assert group_urges([("relation", "ex")]) == []
     assert "No urges recorded yet" in urge_summary([("relation", "ex")])
+
+
+def test_a_pasted_message_counts_as_its_own_urge() -> None:
+    """A paste starts the urge flow at the tactic, with no rating before it."""
+    records = urge(8, 3, "did_not_reply", "guilt") + [("tactic", "anger"), ("pull_after", 4),
+                                                       ("outcome", "did_not_reply")]
+    urges = group_urges(records)
+    assert [u.tactics for u in urges] == [["guilt"], ["anger"]]
+    assert urges[1].pull_before is None and urges[1].outcome == "did_not_reply"
 
 
 def test_each_rating_before_opens_a_new_urge() -> None:

@@ -208,6 +208,9 @@ def _with_records(profile: Profile, record: dict[str, str]) -> Profile:
         profile = replace(profile, relation=record["relation"])
     if "coparent" in record:
         profile = replace(profile, coparent=record["coparent"] == "yes")
+    if record.get("run") == "restart":
+        # The same arithmetic as the store's restart: days done stay in total and longest.
+        profile = replace(profile, days=0, longest=max(profile.longest, profile.days))
     return profile
 
 
@@ -308,6 +311,13 @@ def _timer(content: Content, state: UserState, timer_id: str, now: datetime,
            profile: Profile) -> Result:
     if timer_id != state.timer or not state.flow or not state.node:
         return state, []  # cancelled or superseded: nothing to say
+    if state.flow == PASTE_FLOW:
+        # They are reading the pasted-message offer: don't interrupt; "Not now" will take
+        # them to where the timer would have.
+        waiting = content.node(state.resume_flow or "", state.resume_node or "")
+        if waiting is not None and waiting.timer is not None:
+            return replace(state, timer=None, resume_node=waiting.timer.go), []
+        return replace(state, timer=None), []
     node = content.node(state.flow, state.node)
     if node is None or node.timer is None:
         return replace(state, timer=None), []

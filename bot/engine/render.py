@@ -71,7 +71,9 @@ def keyboard(content: Content, flow: str, node_id: str, node: Node, profile: Pro
         rows.append((Button(node.checklist.done_label, data(content, flow, node_id, "done")),))
     for i, button in enumerate(node.buttons):
         if visible(button.when, profile):
-            rows.append((Button(button.label, data(content, flow, node_id, f"b{i}")),))
+            # Crisis buttons share the key "x", which works from any message, however old.
+            key = "x" if button.action == "crisis" else f"b{i}"
+            rows.append((Button(button.label, data(content, flow, node_id, key)),))
     has_crisis = any(b.action == "crisis" for b in node.buttons)
     if node.crisis_button and not has_crisis:
         rows.append((crisis_button(content, flow, node_id),))

@@ -1,0 +1,73 @@
+"""Turn a typed answer into a value: a country code, a date, or a time of day.
+
+Typing is only ever an alternative to buttons. The text is read here and dropped; only the
+value (``de``, ``2026-01-05``, ``08:30``) goes on.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from bot.safety import CrisisDirectory
+
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_TIME = re.compile(r"^\s*(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?\s*$", re.I)
+
+
+def parse(kind: str, text: str, directory: CrisisDirectory,
+          today: date | None = None) -> str | None:
+    text = text.strip()[:100]
+    if kind == "country":
+        return parse_country(text, directory)
+    if kind == "date":
+        found = parse_date(text)
+        if found and found <= (today or date.today()):
+            return found.isoformat()
+        return None
+    if kind == "time":
+        return parse_time(text)
+    return None
+
+
+def parse_country(text: str, directory: CrisisDirectory) -> str | None:
+    matches = directory.search(text)
+    return matches[0].iso2.lower() if matches else None
+
+
+def parse_date(text: str) -> date | None:
+    """ISO (2026-03-01), day.month.year (1.3.2026), or with a month name (3 March 2026)."""
+    text = text.lower().replace(",", " ")
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"):
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            pass
+    words = text.split()
+    numbers = [int(w.rstrip("stndrh")) for w in words if w.rstrip("stndrh").isdigit()]
+    month = next((_MONTHS[w[:3]] for w in words if w[:3] in _MONTHS), None)
+    if month is None or len(numbers) != 2:
+        return None
+    day, year = sorted(numbers)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_time(text: str) -> str | None:
+    match = _TIME.match(text)
+    if not match:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    suffix = (match.group(3) or "").lower().replace(".", "")
+    if suffix and not 1 <= hour <= 12:
+        return None
+    if suffix == "pm" and hour != 12:
+        hour += 12
+    if suffix == "am" and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        return None
+    return f"{hour:02d}:{minute:02d}"

@@ -1,0 +1,87 @@
+"""The one place the `Application` is built: settings, handlers, rate limiter, dispatcher.
+
+Long polling, webhook mode and the end-to-end tests all start the bot through
+`build_application`, so what is tested is what runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.content import Content
+from bot.safety import CrisisDirectory
+from bot.schedule.dispatcher import Dispatcher
+from bot.store import Store
+from bot.telegram import handlers
+from bot.telegram.conversation import Conversation
+
+COMMANDS = [
+    ("urge", "I want to reply: the panic button"),
+    ("crisis", "Crisis lines where you are"),
+    ("start", "Start, or start again"),
+    ("help", "What I can do"),
+    ("checkins", "Daily check-ins"),
+    ("settings", "Change your set-up"),
+    ("mydata", "Everything I keep about you"),
+    ("wipe", "Delete my recent messages in this chat"),
+    ("delete", "Erase everything I keep about you"),
+]
+#: Neutral wording on purpose: the bot's profile may be seen by someone checking the phone.
+DESCRIPTION = "A quiet companion for hard moments. Nothing you type is stored."
+SHORT_DESCRIPTION = "A quiet companion for hard moments."
+
+
+def build_application(
+    *,
+    token: str,
+    base_url: str,
+    content: Content,
+    store: Store,
+    directory: CrisisDirectory,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    rate_limit: bool = True,
+    scan_seconds: float = 20.0,
+) -> Application:
+    builder = Application.builder().token(token).base_url(base_url)
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    app = builder.build()
+    talk = Conversation(content=content, store=store, directory=directory, bot=app.bot,
+                        clock=clock)
+    app.bot_data["conversation"] = talk
+    app.bot_data["dispatcher"] = Dispatcher(talk, scan_seconds=scan_seconds)
+
+    private = filters.ChatType.PRIVATE
+    app.add_handler(ChatMemberHandler(handlers.on_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(MessageHandler(filters.ChatType.GROUPS | filters.ChatType.CHANNEL,
+                                   handlers.on_group))
+    app.add_handler(MessageHandler(private & filters.UpdateType.EDITED, handlers.on_edit))
+    app.add_handler(MessageHandler(private & filters.COMMAND, handlers.on_command))
+    app.add_handler(MessageHandler(private & filters.TEXT, handlers.on_text))
+    app.add_handler(MessageHandler(private & ~filters.TEXT, handlers.on_media))
+    app.add_handler(CallbackQueryHandler(handlers.on_callback))
+    app.add_error_handler(handlers.on_error)
+    return app
+
+
+async def announce(app: Application) -> None:
+    """Start-up calls that need the network: commands, neutral description, the due-queue."""
+    await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
+    await app.bot.set_my_description(DESCRIPTION)
+    await app.bot.set_my_short_description(SHORT_DESCRIPTION)
+    app.bot_data["dispatcher"].start(app)
+
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY,
+                   Update.MY_CHAT_MEMBER]

@@ -1,0 +1,227 @@
+"""The imperative shell around the engine: load, step, store, then talk to Telegram.
+
+Every way into a conversation (a command, a tap, typed text, a timer firing) ends up in
+`Conversation.handle`, so storage and delivery rules live in one place. The database write
+(state, records, timers) is one transaction that commits before anything is sent: a crash
+after it loses nothing, and a crash before it leaves the person where they were.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from io import BytesIO
+from zoneinfo import ZoneInfo
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram.error import BadRequest, Forbidden
+
+from bot.content import Content
+from bot.engine import (
+    Answer,
+    Cancel,
+    Effect,
+    Mark,
+    OfferDelete,
+    Record,
+    Say,
+    Schedule,
+    ShowCrisis,
+    ShowSummary,
+    Text,
+    expected_input,
+    step,
+)
+from bot.engine.effects import Keyboard
+from bot.engine.events import Event
+from bot.reading import read_text
+from bot.safety import CrisisDirectory, crisis_card
+from bot.store import Store
+from bot.summary import urge_summary
+from bot.telegram import answers
+
+log = logging.getLogger(__name__)
+
+#: The first line of any message the bot starts on its own: all a lock screen shows.
+NEUTRAL_FIRST_LINE = "Reminder"
+NC_SINCE_DAYS = {"today": 0, "week": 7, "month": 30, "quarter": 91, "year": 365}
+DELETE_WINDOW = timedelta(hours=47)  # Telegram lets a bot delete messages for 48 hours
+
+
+@dataclass
+class Conversation:
+    content: Content
+    store: Store
+    directory: CrisisDirectory
+    bot: Bot
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+    async def handle(self, user_id: int, event: Event, *, tapped: int | None = None,
+                     pasted: int | None = None, by_bot: bool = False) -> None:
+        """Run one event for one person and deliver what the engine says."""
+        now = self.clock()
+        async with self.store.transaction():
+            today = await self._today(user_id, now)
+            await self.store.ensure_user(user_id, today)
+            state, profile = await self.store.load(user_id, today)
+            new_state, effects = step(self.content, state, event, now, profile)
+            await self._store_effects(user_id, effects, now, today)
+            await self.store.save_state(user_id, new_state)
+            country = (await self.store.user(user_id) or {}).get("country")
+        await self._deliver(user_id, effects, country=country, tapped=tapped, pasted=pasted,
+                            by_bot=by_bot)
+
+    async def handle_text(self, user_id: int, text: str, message_id: int) -> None:
+        """Read typed text for risk, an expected answer, or a hoover tactic; keep none of it."""
+        facts = read_text(text)
+        event: Event = facts
+        if facts.risk is None:
+            state, _ = await self.store.load(user_id, self.clock().date())
+            kind = expected_input(self.content, state)
+            value = answers.parse(kind, text, self.directory) if kind else None
+            if value is not None:
+                event = Answer(value)
+            elif kind:
+                event = Text(length=facts.length)  # a failed answer is not a pasted hoover
+        del text
+        await self.handle(user_id, event, pasted=message_id)
+
+    async def _today(self, user_id: int, now: datetime) -> date:
+        user = await self.store.user(user_id)
+        tz = (user or {}).get("tz") or "UTC"
+        return now.astimezone(ZoneInfo(tz)).date()
+
+    async def _store_effects(self, user_id: int, effects: list[Effect], now: datetime,
+                             today: date) -> None:
+        for effect in effects:
+            match effect:
+                case Record(name, value):
+                    await self._record(user_id, name, value, now, today)
+                case Mark(name, value, on):
+                    await self.store.mark(user_id, name, value, on)
+                case Schedule(at, timer_id):
+                    await self.store.schedule(user_id, "timer", timer_id, at)
+                case Cancel(timer_id):
+                    await self.store.cancel(user_id, "timer", timer_id)
+
+    async def _record(self, user_id: int, name: str, value: str | int, now: datetime,
+                      today: date) -> None:
+        spec = self.content.fields.get(name)
+        kind = spec.kind if spec else "enum"
+        if kind in ("enum", "scale"):
+            await self.store.record(user_id, name, value, now)
+            if name == "run" and value == "restart":
+                await self.store.restart_run(user_id, today)
+            return
+        if name == "coparent":
+            await self.store.set_profile(user_id, coparent=int(value == "yes"))
+        elif name == "nc_since":
+            if value in NC_SINCE_DAYS:
+                start = today - timedelta(days=NC_SINCE_DAYS[str(value)])
+                await self.store.set_profile(user_id, nc_start=start.isoformat())
+        elif kind == "country":
+            await self.store.set_profile(user_id, country=str(value).upper())
+        elif name in ("relation", "nc_start", "checkin_time", "tz"):
+            await self.store.set_profile(user_id, **{name: value})
+        else:
+            log.warning("profile field %s has no column; not stored", name)
+
+    # -- delivery -----------------------------------------------------------------------
+
+    async def _deliver(self, user_id: int, effects: list[Effect], *, country: str | None,
+                       tapped: int | None, pasted: int | None, by_bot: bool) -> None:
+        first = by_bot
+        for effect in effects:
+            match effect:
+                case Say(text, buttons, replace_):
+                    if first:
+                        text, first = f"{NEUTRAL_FIRST_LINE}\n\n{text}", False
+                    if replace_ and tapped and await self._edit(user_id, tapped, text, buttons):
+                        continue
+                    await self.send(user_id, text, buttons)
+                case ShowCrisis(risk):
+                    await self.send(user_id, crisis_card(self.directory, country, risk),
+                                    protect=False)
+                case ShowSummary():
+                    records = await self.store.records(
+                        user_id, ("pull_before", "pull_after", "tactic", "outcome"))
+                    labels = self.content.fields["tactic"].labels \
+                        if "tactic" in self.content.fields else {}
+                    await self.send(user_id, urge_summary(records, tactic_labels=labels))
+                case OfferDelete() if pasted:
+                    button = ((InlineKeyboardButton("🗑 Delete what I pasted",
+                                                    callback_data=f"!del:{pasted}"),),)
+                    await self.send(user_id, "I can delete the message you pasted, so it does "
+                                             "not stay in this chat.", button)
+
+    async def send(self, user_id: int, text: str,
+                   buttons: Keyboard | tuple[tuple[InlineKeyboardButton, ...], ...] = (),
+                   *, protect: bool = False) -> int | None:
+        """Send and remember the message id (for /wipe). A blocked bot marks the person away."""
+        try:
+            message = await self.bot.send_message(
+                user_id, text, reply_markup=_markup(buttons), protect_content=protect,
+                link_preview_options=LinkPreviewOptions(is_disabled=True))
+        except Forbidden:
+            await self.deactivate(user_id)
+            return None
+        async with self.store.transaction():
+            if await self.store.user(user_id):
+                await self.store.remember_message(user_id, message.message_id, self.clock())
+        return message.message_id
+
+    async def _edit(self, user_id: int, message_id: int, text: str, buttons: Keyboard) -> bool:
+        try:
+            await self.bot.edit_message_text(text, chat_id=user_id, message_id=message_id,
+                                             reply_markup=_markup(buttons))
+        except BadRequest as exc:
+            return "not modified" in str(exc).lower()
+        except Forbidden:
+            await self.deactivate(user_id)
+        return True
+
+    async def deactivate(self, user_id: int) -> None:
+        """They blocked the bot: send nothing more until they /start again."""
+        async with self.store.transaction():
+            await self.store.set_active(user_id, False)
+            await self.store.cancel(user_id, "timer")
+            await self.store.cancel(user_id, "checkin")
+        log.info("user deactivated (bot blocked)")
+
+    # -- whole-of-person actions ----------------------------------------------------------
+
+    async def export_file(self, user_id: int) -> BytesIO:
+        data = await self.store.export(user_id)
+        payload = json.dumps(data, indent=2, ensure_ascii=False, default=str).encode()
+        buffer = BytesIO(payload)
+        buffer.name = "mydata.json"
+        return buffer
+
+    async def wipe(self, user_id: int) -> int:
+        """Delete the bot's own recent messages from the chat; returns how many went."""
+        since = self.clock() - DELETE_WINDOW
+        ids = await self.store.messages(user_id, since)
+        gone = 0
+        for start in range(0, len(ids), 100):
+            chunk = ids[start:start + 100]
+            try:
+                await self.bot.delete_messages(user_id, chunk)
+                gone += len(chunk)
+            except BadRequest:
+                continue
+        async with self.store.transaction():
+            await self.store.forget_messages(user_id)
+        return gone
+
+
+def _markup(buttons: Keyboard | tuple[tuple[InlineKeyboardButton, ...], ...]
+            ) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    rows = [[b if isinstance(b, InlineKeyboardButton)
+             else InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+            for row in buttons]
+    return InlineKeyboardMarkup(rows)

@@ -1,0 +1,94 @@
+"""Run the bot until SIGINT/SIGTERM: long polling by default, a webhook when configured.
+
+Start-up problems (bad settings, content, an unwritable data folder, a refused token) end
+with one clear line and exit code 2 (1 for content), never a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+
+from telegram.error import InvalidToken, NetworkError
+from telegram.ext import Application
+
+from bot.content import ContentError, load_content
+from bot.logs import setup_logging
+from bot.safety import load_crisis_directory
+from bot.settings import Settings
+from bot.store import Store
+from bot.telegram.app import ALLOWED_UPDATES, announce, build_application
+
+log = logging.getLogger(__name__)
+
+
+def run_bot(settings: Settings) -> int:
+    token = settings.token.get_secret_value() if settings.token else ""
+    setup_logging(settings.log_level, secrets=[token])
+    try:
+        return asyncio.run(_main(settings, token))
+    except KeyboardInterrupt:
+        return 0
+
+
+async def _main(settings: Settings, token: str) -> int:
+    try:
+        content = load_content()
+    except ContentError as exc:
+        print(f"error: content has {len(exc.problems)} problem(s); run "
+              "`python -m bot check-content`", file=sys.stderr)
+        return 1
+    try:
+        store = await Store.open(settings.database_path)
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        print(f"error: BOT_DATABASE_URL: cannot open the database ({reason})", file=sys.stderr)
+        return 2
+    app = build_application(token=token, base_url=settings.api_base_url, content=content,
+                            store=store, directory=load_crisis_directory())
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await serve(app, stop, settings)
+    except InvalidToken:
+        print("error: BOT_TOKEN was refused by Telegram (check it with @BotFather)",
+              file=sys.stderr)
+        return 2
+    except NetworkError as exc:
+        print(f"error: BOT_API_BASE_URL: cannot reach the Bot API ({type(exc).__name__})",
+              file=sys.stderr)
+        return 2
+    finally:
+        await store.close()
+    return 0
+
+
+async def serve(app: Application, stop: asyncio.Event, settings: Settings | None = None,
+                poll_timeout: int = 10) -> None:
+    """Start `app`, serve updates until `stop` is set, then shut down cleanly."""
+    async with app:
+        assert app.updater is not None
+        await announce(app)
+        await app.start()
+        try:
+            if settings is not None and settings.webhook_url:
+                secret = settings.webhook_secret.get_secret_value() \
+                    if settings.webhook_secret else None
+                await app.updater.start_webhook(
+                    listen="0.0.0.0", port=settings.webhook_port,
+                    webhook_url=settings.webhook_url, secret_token=secret,
+                    allowed_updates=ALLOWED_UPDATES)
+            else:
+                await app.updater.start_polling(poll_interval=0, timeout=poll_timeout,
+                                                allowed_updates=ALLOWED_UPDATES)
+            log.info("bot is running")
+            await stop.wait()
+        finally:
+            if app.updater.running:
+                await app.updater.stop()
+            if app.running:
+                await app.stop()
