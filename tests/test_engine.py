@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from bot.content import Content, load_content
 from bot.engine import (
     CRISIS_FLOW,
+    Answer,
     Cancel,
     Choice,
     Command,
@@ -32,6 +33,7 @@ from bot.engine import (
     TimerFired,
     Unsupported,
     UserState,
+    expected_input,
     render,
     step,
 )
@@ -436,9 +438,21 @@ def test_menu_after_crisis_help_opens_the_menu(content: Content) -> None:
     assert (state.flow, state.node) == ("menu", "home")
 
 
-def test_crisis_help_before_anything_else_offers_only_the_menu(content: Content) -> None:
+def test_crisis_help_before_anything_else_offers_another_country_and_the_menu(
+        content: Content) -> None:
     _, effects = step(content, UserState(), Command("crisis"), NOW)
-    assert labels(says(effects)[-1]) == ["Menu"]
+    assert labels(says(effects)[-1]) == ["🌍 Lines in another country", "Menu"]
+
+
+def test_someone_travelling_can_see_another_countrys_lines(content: Content) -> None:
+    state, effects = step(content, UserState(), Command("crisis"), NOW)
+    pick = next(b.data for row in says(effects)[-1].buttons for b in row
+                if "another country" in b.label)
+    state, effects = step(content, state, Choice(pick), NOW)
+    assert expected_input(content, state) == "country"
+    state, effects = step(content, state, Answer("nz"), NOW)
+    assert ShowCrisis(None, "nz") in effects
+    assert expected_input(content, state) is None
 
 
 # --- Malformed callback data -----------------------------------------------------------------

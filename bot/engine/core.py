@@ -52,6 +52,7 @@ UNSUPPORTED = {
 }
 UNSUPPORTED_DEFAULT = "I can't use that here, and I haven't kept it. The buttons are how we go on."
 CRISIS_AFTER = "When you are ready, we can go back to where you were."
+COUNTRY_PICK = "Which country? Tap one, or type the country's name."
 PASTE_OFFER = ("That reads like it could be {label}. Do you want to look at what it is "
                "for, before you decide anything?")
 
@@ -84,6 +85,8 @@ def step(content: Content, state: UserState, event: Event, now: datetime,
 def screen(content: Content, state: UserState, profile: Profile) -> list[Say]:
     """Redraw where the person is, with no side effects (timers stay as they are)."""
     if state.flow == CRISIS_FLOW:
+        if state.node == "pick":
+            return [_country_pick(content)]
         return [_crisis_followup(content, state)]
     if state.flow == PASTE_FLOW and state.guess:
         return [_paste_offer(content, state.guess)]
@@ -239,12 +242,31 @@ def _crisis_followup(content: Content, state: UserState) -> Say:
     if state.resume_flow and content.node(state.resume_flow, state.resume_node or ""):
         rows.append((Button("↩️ Back to where I was",
                             render.data(content, CRISIS_FLOW, "card", "back")),))
+    rows.append((Button("🌍 Lines in another country",
+                        render.data(content, CRISIS_FLOW, "card", "pick")),))
     rows.append((Button("Menu", render.data(content, CRISIS_FLOW, "card", "menu")),))
     return Say(CRISIS_AFTER, tuple(rows))
 
 
+def _country_pick(content: Content) -> Say:
+    """A few countries as buttons; any other is found by typing its name."""
+    spec = content.fields.get("country")
+    rows = [(Button(label, render.data(content, CRISIS_FLOW, "pick", f"c{code}")),)
+            for code, label in (spec.labels.items() if spec else [])]
+    rows.append((Button("↩️ Back", render.data(content, CRISIS_FLOW, "pick", "card")),))
+    return Say(COUNTRY_PICK, tuple(rows))
+
+
 def _crisis_choice(content: Content, state: UserState, key: str, now: datetime,
                    profile: Profile) -> Result:
+    if key == "pick":
+        new = replace(state, node="pick")
+        return new, [_country_pick(content)]
+    if state.node == "pick":
+        card = replace(state, node="card")
+        if key.startswith("c") and len(key) == 3 and key[1:].isalpha():
+            return card, [ShowCrisis(None, key[1:]), _crisis_followup(content, card)]
+        return card, [_crisis_followup(content, card)]
     flow, node = state.resume_flow, state.resume_node
     if key == "back" and flow and node and content.node(flow, node):
         return _enter(content, state, flow, node, now, profile)
@@ -268,6 +290,9 @@ def _text(content: Content, state: UserState, event: Text, profile: Profile) -> 
 
 def _answer(content: Content, state: UserState, value: str, now: datetime,
             profile: Profile) -> Result:
+    if (state.flow, state.node) == (CRISIS_FLOW, "pick"):
+        card = replace(state, node="card")
+        return card, [ShowCrisis(None, value), _crisis_followup(content, card)]
     node = content.node(state.flow or "", state.node or "")
     if node is None or node.input is None:
         return state, [Say(TYPED), *screen(content, state, profile)]
@@ -277,6 +302,8 @@ def _answer(content: Content, state: UserState, value: str, now: datetime,
 
 def expected_input(content: Content, state: UserState) -> str | None:
     """The kind of typed answer the current screen accepts, if any (country, date, time)."""
+    if (state.flow, state.node) == (CRISIS_FLOW, "pick"):
+        return "country"
     node = content.node(state.flow or "", state.node or "")
     return node.input.kind if node and node.input else None
 

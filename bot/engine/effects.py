@@ -54,9 +54,13 @@ class Cancel:
 
 @dataclass(frozen=True)
 class ShowCrisis:
-    """Show the person's local crisis lines, ordered for `risk` (None: neutral order)."""
+    """Show crisis lines, ordered for `risk` (None: neutral order).
+
+    `country` (an ISO code) overrides the person's own country, e.g. while travelling.
+    """
 
     risk: str | None
+    country: str | None = None
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,10 @@ after it loses nothing, and a crash before it leaves the person where they were.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -17,7 +19,7 @@ from io import BytesIO
 from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, NetworkError
 
 from bot.content import Content
 from bot.engine import (
@@ -49,6 +51,8 @@ log = logging.getLogger(__name__)
 NEUTRAL_FIRST_LINE = "Reminder"
 NC_SINCE_DAYS = {"today": 0, "week": 7, "month": 30, "quarter": 91, "year": 365}
 DELETE_WINDOW = timedelta(hours=47)  # Telegram lets a bot delete messages for 48 hours
+SEND_RETRIES = 1
+SEND_RETRY_PAUSE = 0.5  # seconds
 
 
 @dataclass
@@ -142,8 +146,9 @@ class Conversation:
                     if replace_ and tapped and await self._edit(user_id, tapped, text, buttons):
                         continue
                     await self.send(user_id, text, buttons)
-                case ShowCrisis(risk):
-                    await self.send(user_id, crisis_card(self.directory, country, risk),
+                case ShowCrisis(risk, other):
+                    where = other.upper() if other else country
+                    await self.send(user_id, crisis_card(self.directory, where, risk),
                                     protect=False)
                 case ShowSummary():
                     records = await self.store.records(
@@ -152,6 +157,9 @@ class Conversation:
                         if "tactic" in self.content.fields else {}
                     await self.send(user_id, urge_summary(records, tactic_labels=labels))
                 case OfferDelete() if pasted:
+                    async with self.store.transaction():
+                        # Kept as an id only, so /wipe can remove the paste too.
+                        await self.store.remember_message(user_id, pasted, self.clock())
                     button = ((InlineKeyboardButton("🗑 Delete what I pasted",
                                                     callback_data=f"!del:{pasted}"),),)
                     await self.send(user_id, "I can delete the message you pasted, so it does "
@@ -160,17 +168,33 @@ class Conversation:
     async def send(self, user_id: int, text: str,
                    buttons: Keyboard | tuple[tuple[InlineKeyboardButton, ...], ...] = (),
                    *, protect: bool = False) -> int | None:
-        """Send and remember the message id (for /wipe). A blocked bot marks the person away."""
+        """Send and remember the message id (for /wipe). A blocked bot marks the person away.
+
+        A network error or timeout is retried once after a short pause: someone in crisis
+        waiting on a screen matters more than the rare duplicate when only the answer was
+        lost. (429s are retried by the rate limiter, honouring retry_after.)
+        """
+        for attempt in range(1 + SEND_RETRIES):
+            try:
+                message = await self.bot.send_message(
+                    user_id, text, reply_markup=_markup(buttons), protect_content=protect,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True))
+                break
+            except Forbidden:
+                await self.deactivate(user_id)
+                return None
+            except NetworkError as exc:
+                if isinstance(exc, BadRequest) or attempt == SEND_RETRIES:
+                    raise
+                log.warning("send failed (%s); retrying once", type(exc).__name__)
+                await asyncio.sleep(SEND_RETRY_PAUSE)
         try:
-            message = await self.bot.send_message(
-                user_id, text, reply_markup=_markup(buttons), protect_content=protect,
-                link_preview_options=LinkPreviewOptions(is_disabled=True))
-        except Forbidden:
-            await self.deactivate(user_id)
-            return None
-        async with self.store.transaction():
-            if await self.store.user(user_id):
-                await self.store.remember_message(user_id, message.message_id, self.clock())
+            async with self.store.transaction():
+                if await self.store.user(user_id):
+                    await self.store.remember_message(user_id, message.message_id,
+                                                      self.clock())
+        except sqlite3.Error as exc:  # only /wipe needs it: the message is already delivered
+            log.warning("could not remember a sent message id (%s)", _db_reason(exc))
         return message.message_id
 
     async def _edit(self, user_id: int, message_id: int, text: str, buttons: Keyboard) -> bool:
@@ -215,6 +239,11 @@ class Conversation:
         async with self.store.transaction():
             await self.store.forget_messages(user_id)
         return gone
+
+
+def _db_reason(exc: sqlite3.Error) -> str:
+    """The SQLite error code name (SQLITE_FULL, SQLITE_BUSY...): says what, never what data."""
+    return getattr(exc, "sqlite_errorname", None) or type(exc).__name__
 
 
 def _markup(buttons: Keyboard | tuple[tuple[InlineKeyboardButton, ...], ...]
