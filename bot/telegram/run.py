@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sqlite3
 import sys
+from urllib.parse import urlsplit
 
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application
@@ -42,7 +44,8 @@ async def _main(settings: Settings, token: str) -> int:
         return 1
     try:
         store = await Store.open(settings.database_path)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, sqlite3.Error) as exc:
+        # sqlite3.Error: a folder where the file should be, a file that is not a database.
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         print(f"error: BOT_DATABASE_URL: cannot open the database ({reason})", file=sys.stderr)
         return 2
@@ -55,7 +58,7 @@ async def _main(settings: Settings, token: str) -> int:
     try:
         await serve(app, stop, settings)
     except InvalidToken:
-        print("error: BOT_TOKEN was refused by Telegram (check it with @BotFather)",
+        print("error: BOT_TOKEN: refused by Telegram (check it with @BotFather)",
               file=sys.stderr)
         return 2
     except NetworkError as exc:
@@ -79,7 +82,8 @@ async def serve(app: Application, stop: asyncio.Event, settings: Settings | None
                 secret = settings.webhook_secret.get_secret_value() \
                     if settings.webhook_secret else None
                 await app.updater.start_webhook(
-                    listen="0.0.0.0", port=settings.webhook_port,
+                    listen=settings.webhook_listen, port=settings.webhook_port,
+                    url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
                     webhook_url=settings.webhook_url, secret_token=secret,
                     allowed_updates=ALLOWED_UPDATES)
             else:
