@@ -206,3 +206,25 @@ async def test_a_flow_timer_survives_a_restart_and_fires_once(api: FakeBotApi, d
         assert await dispatcher.run_once() == 0  # never twice
     finally:
         await third.stop()
+
+
+async def test_a_whole_urge_is_shown_back_in_my_last_urges(bot: RunningBot) -> None:
+    await bot.command(ALICE, "/urge")
+    await bot.tap(ALICE, "I'm safe")
+    await bot.tap(ALICE, "8")
+    await bot.tap(ALICE, lambda t: "Guilt or pity" in t)
+    await bot.tap(ALICE, "Next")
+    await bot.tap(ALICE, lambda t: "Ride out the wave" in t)
+    assert len(await bot.store.pending(ALICE)) == 1          # the ten-minute timer
+    await bot.tap(ALICE, "I'm ready now")
+    assert await bot.store.pending(ALICE) == []              # leaving cancels it
+    await bot.tap(ALICE, "3")
+    await bot.tap(ALICE, "I did not reply")
+    texts = sent_texts(await bot.tap(ALICE, "📊 My last urges"))
+    summary = texts[0]
+    assert "8.0 before, 3.0 after" in summary
+    assert "held off 1 of 1" in summary
+    assert "guilt or pity" in summary
+    assert await bot.store.records(ALICE) == [
+        ("pull_before", 8), ("tactic", "guilt"), ("tool", "ride"), ("pull_after", 3),
+        ("outcome", "did_not_reply")]
