@@ -5,6 +5,7 @@ Exit codes: 0 fine, 1 content problems (check-content), 2 bad settings or usage.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -22,13 +23,17 @@ def main(argv: list[str]) -> int:
     if command == "console":
         return _console()
     if command == "run":
-        return _run()
+        return _run(explicit=bool(argv))
     print(USAGE, file=sys.stderr)
     return 2
 
 
 def _check_content(root: Path) -> int:
     content, problems = check_content(root)
+    if (root / "checkins.yaml").exists() or root == DEFAULT_ROOT:
+        from bot.content.checkins import check_checkins
+
+        problems += check_checkins(root)[1]
     if problems:
         for problem in problems:
             print(problem)
@@ -56,7 +61,10 @@ def _console() -> int:
     return run_console(content, sys.stdin, sys.stdout)  # type: ignore[arg-type]
 
 
-def _run() -> int:
+def _run(explicit: bool = False) -> int:
+    """`python -m bot` without a token opens the console; `python -m bot run` insists."""
+    from pydantic_settings import SettingsError
+
     from bot.settings import Settings
 
     try:
@@ -65,6 +73,16 @@ def _run() -> int:
         err = exc.errors()[0]
         name = "BOT_" + str(err["loc"][0]).upper() if err["loc"] else "settings"
         print(f"error: {name}: {err['msg']}", file=sys.stderr)
+        return 2
+    except SettingsError as exc:  # a list setting that is not JSON, e.g. BOT_ADMIN_IDS=12
+        match = re.search(r'field "([a-z_]+)"', str(exc))
+        name = "BOT_" + match.group(1).upper() if match else "settings"
+        print(f"error: {name}: cannot parse the value (a JSON list, e.g. [12345])",
+              file=sys.stderr)
+        return 2
+    if settings.token is None and explicit:
+        print("error: BOT_TOKEN: not set (see .env.example); "
+              "`python -m bot console` chats in the terminal without one", file=sys.stderr)
         return 2
     if settings.token is None:
         print("No BOT_TOKEN set (see .env.example): opening the console instead.",

@@ -59,13 +59,18 @@ class Store:
         _prepare_file(path)
         db = await aiosqlite.connect(path, isolation_level=None)
         db.row_factory = sqlite3.Row
-        await db.execute("PRAGMA journal_mode=WAL")
-        await db.execute("PRAGMA busy_timeout=5000")
-        await db.execute("PRAGMA foreign_keys=ON")
-        await db.execute("PRAGMA synchronous=NORMAL")
-        await db.execute("PRAGMA secure_delete=ON")
         store = cls(db, path)
-        await store._migrate()
+        try:
+            await db.execute("PRAGMA journal_mode=WAL")
+            await db.execute("PRAGMA busy_timeout=5000")
+            await db.execute("PRAGMA foreign_keys=ON")
+            await db.execute("PRAGMA synchronous=NORMAL")
+            await db.execute("PRAGMA secure_delete=ON")
+            await store._migrate()
+        except BaseException:
+            # Not a database, or unwritable: close, or aiosqlite's thread keeps the process up.
+            await db.close()
+            raise
         return store
 
     async def close(self) -> None:
