@@ -4,10 +4,11 @@ Run by `bench.e2e` as `python -m bench._load ...`, so the users' and server's CP
 competes with the bot's interpreter (two cores: the bot on one, this on the other).
 
 Each virtual user is a closed loop: it sends one update (a button tap on the newest keyboard
-the bot showed it, a typed message, or a command), waits for the bot's reply (the first
-sendMessage/editMessageText/sendDocument to its chat), then waits until its chat has been
-quiet for `READ_S` (so a reply of two messages is not taken as the answer to the next update)
-and acts again. Latency is push -> first reply, measured on this process's monotonic clock.
+the bot showed it, a typed message, or a command), waits until the bot has replied (the first
+sendMessage/editMessageText/sendDocument to its chat) and has finished handling that update
+(the bot's process writes each finished update_id to this process's stdin), then, after an
+optional think time, acts again. So a user never has two updates in flight, and a reply is
+never credited to the wrong update. Latency is push -> first reply, on this process's clock.
 
 Protocol on stdout: `READY {json}` once listening; `START` and `END` around the measured
 window (after warm-up); `RESULT {json}`. It exits when stdin closes.
@@ -27,7 +28,6 @@ from tests.fakebot import FakeBotApi, updates
 from tests.fakebot.server import Call
 
 REPLY_METHODS = {"sendMessage", "editMessageText", "sendDocument"}
-READ_S = 0.02
 USER_BASE = 10_000_000
 TYPED = ("I keep thinking about answering", "they wrote again", "ok", "not sure what to do",
          "hi")
@@ -42,9 +42,19 @@ class LoadApi(FakeBotApi):
         self.waiters: dict[int, asyncio.Event] = {}
         self.last_call: dict[int, float] = {}
         self.first_reply: dict[int, float] = {}
+        self.done: dict[int, asyncio.Event] = {}
+        self.counting = False
+        self.api_calls = 0
+        self.error_replies = 0
+        self.methods: dict[str, int] = {}
 
     def _record(self, call: Call) -> None:
         super()._record(call)
+        if self.counting and call.method != "getUpdates":
+            self.api_calls += 1
+            self.methods[call.method] = self.methods.get(call.method, 0) + 1
+            if "went wrong" in str(call.params.get("text", "")):
+                self.error_replies += 1  # the bot's on_error apology: a handler raised
         raw = call.params.get("chat_id")
         try:
             chat = int(raw)
@@ -61,7 +71,8 @@ class LoadApi(FakeBotApi):
 
 class Users:
     def __init__(self, api: LoadApi, kind: str, count: int, seconds: float, warmup: float,
-                 timeout: float = 10.0) -> None:
+                 think: float = 0.0, timeout: float = 10.0) -> None:
+        self.think = think
         self.api, self.kind, self.count = api, kind, count
         self.seconds, self.warmup, self.timeout = seconds, warmup, timeout
         self.measuring = False
@@ -89,7 +100,7 @@ class Users:
             rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
             buttons = [b["callback_data"] for row in rows for b in row
                        if b.get("callback_data") and not b["callback_data"].startswith("!")
-                       and not b["callback_data"].split(":")[2:3] == ["x"]]
+                       and b["callback_data"].split(":")[2:3] != ["x"]]
             if buttons:
                 return message["message_id"], rng.choice(buttons)
         return None
@@ -101,37 +112,44 @@ class Users:
         while time.perf_counter() < stop_at:
             what, update = self.next_update(user, rng, first)
             first = False
-            event = asyncio.Event()
-            self.api.waiters[user] = event
+            replied, done = asyncio.Event(), asyncio.Event()
+            self.api.waiters[user] = replied
             self.api.first_reply.pop(user, None)
             sent = time.perf_counter()
-            self.api.push_update(update)
+            update_id = self.api.push_update(update)["update_id"]
+            self.api.done[update_id] = done
             try:
-                await asyncio.wait_for(event.wait(), self.timeout)
+                await asyncio.wait_for(asyncio.gather(replied.wait(), done.wait()),
+                                       self.timeout)
             except TimeoutError:
                 self.timeouts += 1
                 continue
+            finally:
+                self.api.done.pop(update_id, None)
             if self.measuring:
                 self.latencies.append(self.api.first_reply[user] - sent)
                 self.by_kind[what] = self.by_kind.get(what, 0) + 1
-            while time.perf_counter() - self.api.last_call.get(user, 0) < READ_S:
-                await asyncio.sleep(READ_S / 2)
+            if self.think:
+                await asyncio.sleep(rng.expovariate(1 / self.think))
 
     async def run(self) -> dict[str, Any]:
         stop_at = time.perf_counter() + self.warmup + self.seconds
         tasks = [asyncio.create_task(self.user(i, stop_at)) for i in range(self.count)]
         await asyncio.sleep(self.warmup)
         print("START", flush=True)
-        self.measuring = True
-        started = time.perf_counter()
+        self.measuring = self.api.counting = True
+        started, cpu = time.perf_counter(), time.process_time()
         await asyncio.sleep(self.seconds)
-        self.measuring = False
+        cpu = time.process_time() - cpu
+        self.measuring = self.api.counting = False
         elapsed = time.perf_counter() - started
         print("END", flush=True)
         await asyncio.gather(*tasks)
         lat = sorted(self.latencies)
         return {"updates": len(lat), "elapsed": elapsed, "latencies_ms": [x * 1000 for x in lat],
-                "by_kind": self.by_kind, "timeouts": self.timeouts}
+                "by_kind": self.by_kind, "timeouts": self.timeouts,
+                "api_calls": self.api.api_calls, "error_replies": self.api.error_replies,
+                "methods": self.api.methods, "load_cpu_share": cpu / elapsed}
 
 
 async def main(argv: list[str] | None = None) -> None:
@@ -140,16 +158,34 @@ async def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--users", type=int, default=1)
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--warmup", type=float, default=1.0)
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean pause (s, exponential) after each reply; 0: none")
     args = parser.parse_args(argv)
     api = LoadApi()
     await api.start()
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    closed = asyncio.Event()
+    listener = asyncio.create_task(_finished_updates(reader, api, closed))
     print("READY " + json.dumps({"base_url": api.base_url, "token": api.token}), flush=True)
     await api.wait_for("getUpdates", timeout=30)
-    result = await Users(api, args.kind, args.users, args.seconds, args.warmup).run()
+    result = await Users(api, args.kind, args.users, args.seconds, args.warmup,
+                         args.think).run()
     print("RESULT " + json.dumps(result), flush=True)
-    loop = asyncio.get_running_loop()
-    await loop.run_in_executor(None, sys.stdin.read)
+    await closed.wait()
+    listener.cancel()
     await api.stop()
+
+
+async def _finished_updates(reader: asyncio.StreamReader, api: LoadApi,
+                            closed: asyncio.Event) -> None:
+    """Each line from the bot's process is the update_id of an update it finished handling."""
+    while line := await reader.readline():
+        event = api.done.get(int(line))
+        if event is not None:
+            event.set()
+    closed.set()
 
 
 if __name__ == "__main__":

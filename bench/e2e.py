@@ -23,7 +23,7 @@ import json
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,32 @@ from bot.telegram.run import serve
 from tests.fakebot.echo import build_echo_app
 
 
-class PerUserOrder(BaseUpdateProcessor):
+class Sequential(BaseUpdateProcessor):
+    """PTB's default (one update at a time), plus telling the load process each finished id.
+
+    `notify` is set by `run_config`; it writes one line to a pipe (microseconds), the same
+    for the echo bot and ours, so the harness does not tilt the comparison.
+    """
+
+    notify: Callable[[object], None] = staticmethod(lambda update: None)
+
+    def __init__(self, max_concurrent_updates: int = 1) -> None:
+        super().__init__(max_concurrent_updates)
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        try:
+            await coroutine
+        finally:
+            self.notify(update)
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+
+class PerUserOrder(Sequential):
     """Different people's updates run concurrently; one person's run one at a time, in order.
 
     PTB's fetcher creates one task per update in arrival order; each task reaches
@@ -67,7 +92,7 @@ class PerUserOrder(BaseUpdateProcessor):
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = self._key(update)
         if key is None:
-            await coroutine
+            await super().do_process_update(update, coroutine)
             return
         lock, users = self._locks.get(key, (None, 0))
         if lock is None:
@@ -79,7 +104,7 @@ class PerUserOrder(BaseUpdateProcessor):
                 if update_id < self._last_started.get(key, -1):
                     self.out_of_order += 1
                 self._last_started[key] = update_id
-                await coroutine
+                await super().do_process_update(update, coroutine)
         finally:
             lock, users = self._locks[key]
             if users <= 1:
@@ -88,31 +113,31 @@ class PerUserOrder(BaseUpdateProcessor):
             else:
                 self._locks[key] = (lock, users - 1)
 
-    async def initialize(self) -> None:
-        pass
-
-    async def shutdown(self) -> None:
-        pass
-
-
 class _Address:
     def __init__(self, base_url: str, token: str) -> None:
         self.base_url, self.token = base_url, token
 
 
 async def run_config(kind: str, users: int, seconds: float, warmup: float, concurrent: bool,
-                     workdir: Path, rate_limit: bool = False) -> dict[str, Any]:
+                     workdir: Path, rate_limit: bool = False, think: float = 0.0
+                     ) -> dict[str, Any]:
     child = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bench._load", "--kind", kind, "--users", str(users),
-        "--seconds", str(seconds), "--warmup", str(warmup),
+        "--seconds", str(seconds), "--warmup", str(warmup), "--think", str(think),
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
     assert child.stdout is not None and child.stdin is not None
-    line = (await child.stdout.readline()).decode()
+    line = (await asyncio.wait_for(child.stdout.readline(), 60)).decode()
     if not line.startswith("READY "):
         raise RuntimeError(f"load process did not start: {line!r}")
     address = json.loads(line[6:])
     store = None
-    processor = PerUserOrder() if concurrent else None
+    processor = PerUserOrder() if concurrent else Sequential()
+
+    def notify(update: object) -> None:
+        if isinstance(update, Update) and not child.stdin.is_closing():
+            child.stdin.write(b"%d\n" % update.update_id)
+
+    processor.notify = notify
     if kind == "ours":
         store = await Store.open(workdir / f"e2e-{users}-{int(concurrent)}-{time.time_ns()}.db")
         app = build_application(token=address["token"], base_url=address["base_url"],
@@ -121,10 +146,9 @@ async def run_config(kind: str, users: int, seconds: float, warmup: float, concu
                                 scan_seconds=3600)
     else:
         app = build_echo_app(_Address(address["base_url"], address["token"]))
-    if processor is not None:
-        # build_application has no knob for this yet; swapping before initialize is what
-        # ApplicationBuilder.concurrent_updates(processor) would have done.
-        app._update_processor = processor  # type: ignore[attr-defined]
+    # build_application has no knob for this yet; swapping before initialize is what
+    # ApplicationBuilder.concurrent_updates(processor) would have done.
+    app._update_processor = processor  # type: ignore[attr-defined]
     stop = asyncio.Event()
     task = asyncio.create_task(_serve(app, stop, kind))
     cpu: dict[str, float] = {}
@@ -153,13 +177,17 @@ async def run_config(kind: str, users: int, seconds: float, warmup: float, concu
     n = max(result["updates"], 1)
     return {
         "kind": kind, "users": users, "concurrent": concurrent, "rate_limit": rate_limit,
+        "think": think, "api_calls_per_update": result["api_calls"] / n,
         "updates": result["updates"], "timeouts": result["timeouts"],
+        "error_replies": result["error_replies"], "methods": result["methods"],
+        "load_cpu_share": result["load_cpu_share"],
+        "bot_cpu_share": (cpu["end"] - cpu["start"]) / result["elapsed"],
         "per_s": result["updates"] / result["elapsed"],
         "p50_ms": percentile(lat, 50), "p99_ms": percentile(lat, 99),
         "max_ms": max(lat) if lat else 0.0,
         "cpu_ms_per_update": (cpu["end"] - cpu["start"]) * 1000 / n,
         "by_kind": result["by_kind"],
-        "out_of_order": processor.out_of_order if processor else 0,
+        "out_of_order": getattr(processor, "out_of_order", 0),
     }
 
 
@@ -176,15 +204,23 @@ async def _serve(app: Application, stop: asyncio.Event, kind: str) -> None:
         await app.stop()
 
 
+def tag(users: int, concurrent: bool, think: float) -> str:
+    return f"{'conc' if concurrent else 'seq'}.u{users}" + (f".think{think:g}s" if think else "")
+
+
 def show(r: dict[str, Any]) -> list[dict[str, Any]]:
-    name = f"e2e.{r['kind']}.{'conc' if r['concurrent'] else 'seq'}" \
-           f"{'.ratelimited' if r['rate_limit'] else ''}.u{r['users']}"
+    name = f"e2e.{r['kind']}.{tag(r['users'], r['concurrent'], r['think'])}" \
+           f"{'.ratelimited' if r['rate_limit'] else ''}"
     mix = ", ".join(f"{k} {v}" for k, v in sorted(r["by_kind"].items()))
     out = [figure(f"{name}.updates_per_s", r["per_s"], "updates/s",
-                  f"{r['updates']} updates: {mix}; {r['timeouts']} timeouts"),
+                  f"{r['updates']} updates: {mix}; {r['timeouts']} timeouts, "
+                  f"{r['error_replies']} error replies"),
            figure(f"{name}.p50_ms", r["p50_ms"], "ms"),
            figure(f"{name}.p99_ms", r["p99_ms"], "ms", f"max {r['max_ms']:.1f} ms"),
-           figure(f"{name}.cpu_ms_per_update", r["cpu_ms_per_update"], "ms CPU")]
+           figure(f"{name}.cpu_ms_per_update", r["cpu_ms_per_update"], "ms CPU",
+                  f"{r['api_calls_per_update']:.2f} Bot API calls per update; busy: bot "
+                  f"{r['bot_cpu_share']:.0%} of a core, fake API + users "
+                  f"{r['load_cpu_share']:.0%}")]
     if r["concurrent"]:
         out.append(figure(f"{name}.out_of_order", r["out_of_order"], "updates"))
     return out
@@ -192,28 +228,32 @@ def show(r: dict[str, Any]) -> list[dict[str, Any]]:
 
 async def amain(argv: list[str] | None = None) -> list[dict[str, Any]]:
     args = parse_mode(__doc__, argv)
-    seconds, warmup = (10.0, 2.0) if args.full else (2.5, 1.0)
-    many = 50 if args.full else 20
-    plan = [(1, False), (many, False), (many, True)]
+    seconds, warmup = (10.0, 2.0) if args.full else (1.5, 0.5)
+    # (users, concurrent, think): no queueing; saturation; saturation with concurrency; in
+    # full mode also a steady load well under capacity (each user acts about once a second).
+    plan = [(1, False, 0.0), (20, False, 0.0), (20, True, 0.0)]
+    if args.full:
+        plan += [(50, False, 0.0), (50, True, 0.0), (100, False, 1.0), (100, True, 1.0)]
     figures: list[dict[str, Any]] = []
-    results: dict[tuple[str, int, bool], dict[str, Any]] = {}
+    results: dict[tuple[int, bool, float], dict[str, dict[str, Any]]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-e2e-") as tmp:
-        for users, concurrent in plan:
+        for users, concurrent, think in plan:
             for kind in ("echo", "ours"):
-                r = await run_config(kind, users, seconds, warmup, concurrent, Path(tmp))
-                results[(kind, users, concurrent)] = r
+                r = await run_config(kind, users, seconds, warmup, concurrent, Path(tmp),
+                                     think=think)
+                results.setdefault((users, concurrent, think), {})[kind] = r
                 figures += show(r)
         if args.full:
             r = await run_config("ours", 1, seconds, warmup, False, Path(tmp), rate_limit=True)
             figures += show(r)
-    for users, concurrent in plan:
-        ours, echo = results[("ours", users, concurrent)], results[("echo", users, concurrent)]
-        tag = f"{'conc' if concurrent else 'seq'}.u{users}"
-        figures.append(figure(f"e2e.ratio.{tag}.cpu_per_update",
+    for (users, concurrent, think), pair in results.items():
+        ours, echo = pair["ours"], pair["echo"]
+        name = f"e2e.ratio.{tag(users, concurrent, think)}"
+        figures.append(figure(f"{name}.cpu_per_update",
                               ours["cpu_ms_per_update"] / echo["cpu_ms_per_update"], "x echo",
                               "target <= 2"))
-        figures.append(figure(f"e2e.ratio.{tag}.wall_per_update",
-                              echo["per_s"] / ours["per_s"], "x echo"))
+        figures.append(figure(f"{name}.wall_per_update", echo["per_s"] / ours["per_s"],
+                              "x echo", "echo's updates/s over ours"))
     if args.json:
         dump_json(figures)
     return figures
