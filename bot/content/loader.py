@@ -216,8 +216,8 @@ def _check_node(flow: Flow, node_id: str, node: Node, content: Content) -> Itera
         if len(button.label) > MAX_LABEL:
             yield f"button label over {MAX_LABEL} characters: '{button.label[:50]}'"
         for fname, value in button.record.items():
-            yield from _check_record(fname, value, ("enum", "profile", "country", "date", "time"),
-                                     content)
+            yield from _check_record(fname, value, ("enum", "profile", "country", "date", "time",
+                                                    "monthday"), content)
     if node.scale:
         yield from _check_record(node.scale.record, None, ("scale",), content)
     if node.input:

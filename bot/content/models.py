@@ -86,7 +86,7 @@ class Input(_Strict):
     drops the text, and the engine records the value and goes on.
     """
 
-    kind: Literal["country", "date", "time"]
+    kind: Literal["country", "date", "time", "localtime", "monthday"]
     record: str
     go: str
 
@@ -127,10 +127,13 @@ class FieldSpec(_Strict):
     - ``scale``: an integer 0-10 logged with a time;
     - ``profile``: one of `values`, kept as the person's current setting;
     - ``marks``: a set of ticked `values` (checklists);
-    - ``country``, ``date``, ``time``: a profile setting given by button or typed input.
+    - ``country``, ``date``, ``time``: a profile setting given by button or typed input;
+    - ``localtime``: the person's clock, typed, kept only as the time zone it implies;
+    - ``monthday``: a yearly date (``12-25``), e.g. a hard date, kept with an enum label.
     """
 
-    kind: Literal["enum", "scale", "profile", "marks", "country", "date", "time"]
+    kind: Literal["enum", "scale", "profile", "marks", "country", "date", "time", "localtime",
+                  "monthday"]
     values: list[str] = Field(default_factory=list)
     #: Human words for each value, used when showing recorded values back.
     labels: dict[str, str] = Field(default_factory=dict)

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 
 from telegram.ext import Application, ContextTypes
 
+from bot.content.checkins import CheckinTexts, load_checkins
 from bot.engine import TimerFired
+from bot.schedule import daily
 from bot.store import DueRow
 
 if TYPE_CHECKING:
@@ -23,9 +25,13 @@ log = logging.getLogger(__name__)
 
 
 class Dispatcher:
-    def __init__(self, talk: Conversation, scan_seconds: float = 20.0) -> None:
+    def __init__(self, talk: Conversation, scan_seconds: float = 20.0,
+                 checkins: CheckinTexts | None = None) -> None:
         self.talk = talk
         self.scan_seconds = scan_seconds
+        self.checkins = daily.CheckinSender(talk, checkins or load_checkins())
+        #: Claimed check-in rows that passed the lateness and quiet-hours rules.
+        self._send_ok: set[int] = set()
 
     def start(self, app: Application) -> None:
         if app.job_queue is None:
@@ -43,7 +49,13 @@ class Dispatcher:
         now = self.talk.clock()
         async with self.talk.store.transaction():
             rows = await self.talk.store.claim_due(now, limit)
+            for row in rows:
+                # Decided and the next check-in queued before anything is sent (see daily).
+                if row.kind == daily.KIND and await daily.on_claimed(self.talk.store, row, now):
+                    self._send_ok.add(row.id)
         for row in rows:
+            if row.kind == daily.KIND and row.id not in self._send_ok:
+                continue  # skipped (too late, quiet hours, stopped): claimed, never sent
             try:
                 await self.deliver(row)
             except Exception as exc:  # one person's failure must not stop everyone else's
@@ -58,3 +70,6 @@ class Dispatcher:
             return
         if row.kind == "timer":
             await self.talk.handle(row.user_id, TimerFired(row.ref), by_bot=True)
+        elif row.kind == daily.KIND and row.id in self._send_ok:
+            self._send_ok.discard(row.id)
+            await self.checkins.deliver(row)

@@ -96,4 +96,15 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (user_id, message_id)
     ) STRICT, WITHOUT ROWID;
     """,
+    # 2: hard dates ("hoover season"): a month-day and an enum label, never a name or a note.
+    """
+    CREATE TABLE hard_dates (
+        user_id   INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+        month_day TEXT NOT NULL CHECK (length(month_day) = 5
+                                       AND month_day GLOB '[0-1][0-9]-[0-3][0-9]'),
+        label     TEXT NOT NULL CHECK (label IN ('my_birthday', 'their_birthday',
+                                       'anniversary', 'breakup', 'holiday', 'other')),
+        PRIMARY KEY (user_id, month_day, label)
+    ) STRICT, WITHOUT ROWID;
+    """,
 ]

@@ -215,12 +215,42 @@ class Store:
     async def mark_sent(self, due_id: int, now: datetime) -> None:
         await self.db.execute("UPDATE due SET sent_at = ? WHERE id = ?", (_ts(now), due_id))
 
+    async def last_claimed(self, user_id: int, kind: str) -> str | None:
+        """The newest `ref` of `kind` already claimed (for check-ins: the last local date)."""
+        row = await self._one(
+            "SELECT max(ref) AS ref FROM due WHERE user_id = ? AND kind = ? "
+            "AND claimed_at IS NOT NULL", (user_id, kind))
+        return row["ref"] if row else None
+
     async def pending(self, user_id: int) -> list[DueRow]:
         rows = await self._all(
             "SELECT id, user_id, kind, ref, due_at FROM due WHERE user_id = ? "
             "AND claimed_at IS NULL ORDER BY due_at", (user_id,))
         return [DueRow(r["id"], r["user_id"], r["kind"], r["ref"], _parse_ts(r["due_at"]))
                 for r in rows]
+
+    # -- hard dates ("hoover season"): a month-day and an enum label -----------------------
+
+    async def add_hard_date(self, user_id: int, month_day: str, label: str) -> None:
+        # ON CONFLICT, not OR IGNORE: OR IGNORE would also swallow a failed CHECK.
+        await self.db.execute("INSERT INTO hard_dates VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                              (user_id, month_day, label))
+
+    async def hard_dates(self, user_id: int) -> list[tuple[str, str]]:
+        rows = await self._all("SELECT month_day, label FROM hard_dates WHERE user_id = ? "
+                               "ORDER BY month_day, label", (user_id,))
+        return [(r["month_day"], r["label"]) for r in rows]
+
+    async def clear_hard_dates(self, user_id: int) -> None:
+        await self.db.execute("DELETE FROM hard_dates WHERE user_id = ?", (user_id,))
+
+    async def scale_since(self, user_id: int, field: str,
+                          since: datetime) -> list[tuple[datetime, int]]:
+        """(when, value) of a 0-10 field recorded at or after `since`, oldest first."""
+        rows = await self._all(
+            "SELECT at, value_int FROM records WHERE user_id = ? AND field = ? AND at >= ? "
+            "AND value_int IS NOT NULL ORDER BY id", (user_id, field, _ts(since)))
+        return [(_parse_ts(r["at"]), r["value_int"]) for r in rows]
 
     # -- the bot's own messages (for /wipe) ---------------------------------------------------
 
@@ -246,7 +276,8 @@ class Store:
             return {}
         out: dict[str, Any] = {"user": user}
         for table, order in (("records", "id"), ("marks", "field, value"),
-                             ("due", "due_at"), ("bot_messages", "message_id")):
+                             ("due", "due_at"), ("bot_messages", "message_id"),
+                             ("hard_dates", "month_day")):
             rows = await self._all(f"SELECT * FROM {table} WHERE user_id = ? ORDER BY {order}",
                                    (user_id,))
             out[table] = [dict(r) for r in rows]
@@ -255,7 +286,7 @@ class Store:
     async def delete_user(self, user_id: int) -> None:
         """Erase every row about the person. Call it outside `transaction()`: it is one."""
         async with self.transaction():
-            for table in ("records", "marks", "due", "bot_messages", "users"):
+            for table in ("records", "marks", "due", "bot_messages", "hard_dates", "users"):
                 await self.db.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
         # Fold the WAL back so deleted pages do not linger in it (secure_delete zeroes them).
         async with self.lock:

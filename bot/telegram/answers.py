@@ -7,9 +7,10 @@ value (``de``, ``2026-01-05``, ``08:30``) goes on.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from bot.safety import CrisisDirectory
+from bot.schedule.zones import zone_for_local_time
 
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
@@ -17,7 +18,7 @@ _TIME = re.compile(r"^\s*(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?\s*$
 
 
 def parse(kind: str, text: str, directory: CrisisDirectory,
-          today: date | None = None) -> str | None:
+          today: date | None = None, now: datetime | None = None) -> str | None:
     text = text.strip()[:100]
     if kind == "country":
         return parse_country(text, directory)
@@ -28,7 +29,38 @@ def parse(kind: str, text: str, directory: CrisisDirectory,
         return None
     if kind == "time":
         return parse_time(text)
+    if kind == "localtime":
+        # Only the zone the clock implies is kept, never the typed text.
+        typed = parse_time(text)
+        return zone_for_local_time(typed, now or datetime.now(UTC)) if typed else None
+    if kind == "monthday":
+        return parse_month_day(text)
     return None
+
+
+def parse_month_day(text: str) -> str | None:
+    """A yearly date: 25 December, Dec 25, 25.12, 12-25 (month first only with a dash)."""
+    text = text.lower().replace(",", " ").strip()
+    found = parse_date(text)
+    if found:
+        return found.strftime("%m-%d")
+    day = month = None
+    if re.fullmatch(r"\d{1,2}-\d{1,2}", text):
+        month, day = (int(p) for p in text.split("-"))
+    elif re.fullmatch(r"\d{1,2}[./]\d{1,2}\.?", text):
+        day, month = (int(p) for p in re.split(r"[./]", text.rstrip("."))[:2])
+    else:
+        words = text.split()
+        numbers = [int(w.rstrip("stndrh")) for w in words if w.rstrip("stndrh").isdigit()]
+        named = next((_MONTHS[w[:3]] for w in words if w[:3] in _MONTHS), None)
+        if named and len(numbers) == 1:
+            day, month = numbers[0], named
+    if day is None or month is None:
+        return None
+    try:
+        return date(2000, month, day).strftime("%m-%d")  # 2000 is a leap year: 02-29 is fine
+    except ValueError:
+        return None
 
 
 def parse_country(text: str, directory: CrisisDirectory) -> str | None:

@@ -41,6 +41,8 @@ from bot.engine.effects import Keyboard
 from bot.engine.events import Event
 from bot.reading import read_text
 from bot.safety import CrisisDirectory, crisis_card
+from bot.schedule import daily
+from bot.schedule.checkins import out_of_quiet
 from bot.store import Store
 from bot.summary import urge_summary
 from bot.telegram import answers
@@ -85,7 +87,8 @@ class Conversation:
         if facts.risk is None:
             state, _ = await self.store.load(user_id, self.clock().date())
             kind = expected_input(self.content, state)
-            value = answers.parse(kind, text, self.directory) if kind else None
+            value = answers.parse(kind, text, self.directory,
+                                  now=self.clock()) if kind else None
             if value is not None:
                 event = Answer(value)
             elif kind:
@@ -107,6 +110,9 @@ class Conversation:
                 case Mark(name, value, on):
                     await self.store.mark(user_id, name, value, on)
                 case Schedule(at, timer_id):
+                    user = await self.store.user(user_id) or {}
+                    if user.get("tz"):  # a flow timer never lands in quiet hours
+                        at = out_of_quiet(at, user["tz"], user["quiet_start"], user["quiet_end"])
                     await self.store.schedule(user_id, "timer", timer_id, at)
                 case Cancel(timer_id):
                     await self.store.cancel(user_id, "timer", timer_id)
@@ -119,6 +125,7 @@ class Conversation:
             await self.store.record(user_id, name, value, now)
             if name == "run" and value == "restart":
                 await self.store.restart_run(user_id, today)
+                await daily.setting_changed(self.store, user_id, name, value, now)
             return
         if name == "coparent":
             await self.store.set_profile(user_id, coparent=int(value == "yes"))
@@ -130,8 +137,11 @@ class Conversation:
             await self.store.set_profile(user_id, country=str(value).upper())
         elif name in ("relation", "nc_start", "checkin_time", "tz"):
             await self.store.set_profile(user_id, **{name: value})
+        elif await daily.record_setting(self.store, user_id, name, value, today):
+            pass
         else:
             log.warning("profile field %s has no column; not stored", name)
+        await daily.setting_changed(self.store, user_id, name, value, now)
 
     # -- delivery -----------------------------------------------------------------------
 

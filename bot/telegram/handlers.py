@@ -17,6 +17,8 @@ from telegram.ext import ContextTypes
 from bot.engine import Command, Unsupported
 from bot.engine.events import Choice
 from bot.reading import read_text
+from bot.schedule import daily
+from bot.telegram import checkins
 from bot.telegram.conversation import Conversation
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,7 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         async with talk.store.transaction():
             await talk.store.ensure_user(user.id, talk.clock().date())
             await talk.store.set_active(user.id, True)
+            await daily.reschedule(talk.store, user.id, talk.clock())  # back after a block
     if name in ENGINE_COMMANDS:
         await talk.handle(user.id, Command(name))
     elif name in FLOW_COMMANDS and FLOW_COMMANDS[name] in talk.content.flows:
@@ -140,6 +143,9 @@ async def _builtin(talk: Conversation, user_id: int, data: str, tapped: int | No
     if data == "!delete:no":
         await talk.send(user_id, "Nothing was erased.")
         await talk.handle(user_id, Command("menu"))
+        return
+    if data.startswith(daily.PREFIX):
+        await checkins.on_button(talk, user_id, data, tapped)
         return
     if data.startswith("!del:") and data[5:].isdigit():
         try:
