@@ -228,7 +228,7 @@ def show(r: dict[str, Any]) -> list[dict[str, Any]]:
 
 async def amain(argv: list[str] | None = None) -> list[dict[str, Any]]:
     args = parse_mode(__doc__, argv)
-    seconds, warmup = (10.0, 2.0) if args.full else (1.5, 0.5)
+    seconds, warmup = (10.0, 2.0) if args.full else (1.2, 0.4)
     # (users, concurrent, think): no queueing; saturation; saturation with concurrency; in
     # full mode also a steady load well under capacity (each user acts about once a second).
     plan = [(1, False, 0.0), (20, False, 0.0), (20, True, 0.0)]
