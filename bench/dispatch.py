@@ -139,7 +139,7 @@ async def time_claims(path: Path, due: int, repeats: int) -> dict[str, float]:
 async def start_api(limit: int) -> tuple[asyncio.subprocess.Process, dict[str, str]]:
     child = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bench._api", "--limit", str(limit),
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=1 << 26)
     assert child.stdout is not None
     line = (await asyncio.wait_for(child.stdout.readline(), 60)).decode()
     if not line.startswith("READY "):

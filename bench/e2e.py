@@ -124,7 +124,7 @@ async def run_config(kind: str, users: int, seconds: float, warmup: float, concu
     child = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bench._load", "--kind", kind, "--users", str(users),
         "--seconds", str(seconds), "--warmup", str(warmup), "--think", str(think),
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=1 << 26)
     assert child.stdout is not None and child.stdin is not None
     line = (await asyncio.wait_for(child.stdout.readline(), 60)).decode()
     if not line.startswith("READY "):
