@@ -9,6 +9,7 @@ skipped rather than sent twice.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import TYPE_CHECKING
 
 from telegram.ext import Application, ContextTypes
@@ -58,11 +59,30 @@ class Dispatcher:
                 continue  # skipped (too late, quiet hours, stopped): claimed, never sent
             try:
                 await self.deliver(row)
+            except sqlite3.Error as exc:
+                # A timer's write commits before its message goes out, so a database error
+                # means nothing was sent: hand the row back for the next scan.
+                if row.kind == "timer" and await self._release(row):
+                    continue
+                log.error("due row %s (%s) failed: %s", row.id, row.kind, type(exc).__name__)
             except Exception as exc:  # one person's failure must not stop everyone else's
                 log.error("due row %s (%s) failed: %s", row.id, row.kind, type(exc).__name__)
-            async with self.talk.store.transaction():
-                await self.talk.store.mark_sent(row.id, self.talk.clock())
+            try:
+                async with self.talk.store.transaction():
+                    await self.talk.store.mark_sent(row.id, self.talk.clock())
+            except sqlite3.Error as exc:  # claimed stays claimed: never sent twice
+                log.error("due row %s: could not mark it sent (%s)", row.id, type(exc).__name__)
         return len(rows)
+
+    async def _release(self, row: DueRow) -> bool:
+        try:
+            async with self.talk.store.transaction():
+                await self.talk.store.release(row.id)
+        except sqlite3.Error:
+            return False
+        log.warning("due row %s (timer): database error, nothing sent; retried next scan",
+                    row.id)
+        return True
 
     async def deliver(self, row: DueRow) -> None:
         user = await self.talk.store.user(row.user_id)

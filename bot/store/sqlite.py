@@ -7,6 +7,8 @@ stand behind the same methods.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import errno
 import os
 import sqlite3
 from collections.abc import Iterable
@@ -212,6 +214,11 @@ class Store:
         return [DueRow(r["id"], r["user_id"], r["kind"], r["ref"], _parse_ts(r["due_at"]))
                 for r in rows]
 
+    async def release(self, due_id: int) -> None:
+        """Un-claim a row that was certainly not sent, so the next scan tries it again."""
+        await self.db.execute("UPDATE due SET claimed_at = NULL WHERE id = ? AND sent_at IS NULL",
+                              (due_id,))
+
     async def mark_sent(self, due_id: int, now: datetime) -> None:
         await self.db.execute("UPDATE due SET sent_at = ? WHERE id = ?", (_ts(now), due_id))
 
@@ -311,14 +318,30 @@ class _Transaction:
 
     async def __aexit__(self, exc_type: object, exc: object, tb: object) -> None:
         try:
-            await self.store.db.execute("ROLLBACK" if exc_type else "COMMIT")
+            if exc_type is None:
+                try:
+                    await self.store.db.execute("COMMIT")
+                except BaseException:
+                    await self._rollback()  # a failed COMMIT must not leave it open
+                    raise
+            else:
+                await self._rollback()
         finally:
             self.store.lock.release()
+
+    async def _rollback(self) -> None:
+        # SQLite has often rolled back already (disk full, I/O error): a second ROLLBACK
+        # would raise "no transaction is active" and hide the real error.
+        if self.store.db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                await self.store.db.execute("ROLLBACK")
 
 
 def _prepare_file(path: Path) -> None:
     """Create the folder and file owner-only before SQLite opens it: it says who uses the bot."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.is_dir():  # found here: aiosqlite's failed connect leaves a thread behind
+        raise IsADirectoryError(errno.EISDIR, "a folder, not a file", str(path))
     if not path.exists():
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     os.chmod(path, 0o600)

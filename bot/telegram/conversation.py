@@ -69,16 +69,38 @@ class Conversation:
                      pasted: int | None = None, by_bot: bool = False) -> None:
         """Run one event for one person and deliver what the engine says."""
         now = self.clock()
-        async with self.store.transaction():
-            today = await self._today(user_id, now)
-            await self.store.ensure_user(user_id, today)
-            state, profile = await self.store.load(user_id, today)
-            new_state, effects = step(self.content, state, event, now, profile)
-            await self._store_effects(user_id, effects, now, today)
-            await self.store.save_state(user_id, new_state)
-            country = (await self.store.user(user_id) or {}).get("country")
+        try:
+            async with self.store.transaction():
+                today = await self._today(user_id, now)
+                await self.store.ensure_user(user_id, today)
+                state, profile = await self.store.load(user_id, today)
+                new_state, effects = step(self.content, state, event, now, profile)
+                await self._store_effects(user_id, effects, now, today)
+                await self.store.save_state(user_id, new_state)
+                country = (await self.store.user(user_id) or {}).get("country")
+        except sqlite3.Error:
+            await self._crisis_anyway(user_id, event, now)
+            raise  # the error handler logs it and says kindly that nothing was saved
         await self._deliver(user_id, effects, country=country, tapped=tapped, pasted=pasted,
                             by_bot=by_bot)
+
+    async def _crisis_anyway(self, user_id: int, event: Event, now: datetime) -> None:
+        """The database refused the write, so nothing moved; crisis lines still never wait.
+
+        Reads usually still work (WAL readers are not blocked by a lock, a full disk or a
+        read-only file), so the engine is asked what this event would show, and only the
+        crisis card is sent.
+        """
+        try:
+            state, profile = await self.store.load(user_id, now.date())
+            _, effects = step(self.content, state, event, now, profile)
+            crisis = [e for e in effects if isinstance(e, ShowCrisis)]
+            if crisis:
+                country = (await self.store.user(user_id) or {}).get("country")
+                await self._deliver(user_id, crisis, country=country, tapped=None,
+                                    pasted=None, by_bot=False)
+        except Exception as exc:  # the original database error is what gets reported
+            log.error("crisis card during a database error failed: %s", type(exc).__name__)
 
     async def handle_text(self, user_id: int, text: str, message_id: int) -> None:
         """Read typed text for risk, an expected answer, or a hoover tactic; keep none of it."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sqlite3
 
 from telegram import InlineKeyboardButton, Update
 from telegram.constants import ChatMemberStatus
@@ -31,6 +32,9 @@ DELETE_ASK = ("This erases everything I keep about you: your set-up, your record
               "check-ins and timers. It cannot be undone. Erase it all?")
 DELETED = ("Done. Everything I kept about you is erased. If you write to me again, I start "
            "fresh. Take care of yourself.")
+DATABASE_SORRY = ("Sorry, I couldn't save that just now, so we are still where we were. "
+                  "Please try again in a minute. If you need help now, /crisis shows the "
+                  "lines where you are.")
 WIPED = "I deleted {n} of my recent messages in this chat. (Telegram lets me do that for 48 hours.)"
 
 
@@ -188,13 +192,19 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the error class and update kind only: never the update, never the text."""
     error = context.error
     kind = _update_kind(update)
-    log.error("error %s while handling a %s update", type(error).__name__, kind,
-              exc_info=None)
+    database = isinstance(error, sqlite3.Error)
+    if database:
+        # The SQLite code name only (SQLITE_BUSY, SQLITE_FULL, SQLITE_READONLY): never values.
+        log.error("database error %s while handling a %s update: nothing was saved",
+                  getattr(error, "sqlite_errorname", None) or type(error).__name__, kind)
+    else:
+        log.error("error %s while handling a %s update", type(error).__name__, kind,
+                  exc_info=None)
     if isinstance(update, Update) and update.effective_chat and \
             update.effective_chat.type == "private":
         with contextlib.suppress(TelegramError):
             await context.bot.send_message(
-                update.effective_chat.id,
+                update.effective_chat.id, DATABASE_SORRY if database else
                 "Sorry, something went wrong on my side. Your place is kept. "
                 "If you need help now, /crisis shows the lines where you are.")
 
