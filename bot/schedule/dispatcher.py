@@ -33,6 +33,8 @@ class Dispatcher:
         self.checkins = daily.CheckinSender(talk, checkins or load_checkins())
         #: Claimed check-in rows that passed the lateness and quiet-hours rules.
         self._send_ok: set[int] = set()
+        #: The first scan takes back timer rows a crashed process claimed but never sent.
+        self._timers_recovered = False
 
     def start(self, app: Application) -> None:
         if app.job_queue is None:
@@ -49,11 +51,17 @@ class Dispatcher:
         """Claim and deliver what is due now; returns how many rows were handled."""
         now = self.talk.clock()
         async with self.talk.store.transaction():
+            if not self._timers_recovered:
+                # Safe to send again: a timer only fires while the person's state still
+                # names it, and firing clears it in the same transaction, so a second
+                # delivery of a row that did fire says nothing.
+                await self.talk.store.release_unsent("timer")
             rows = await self.talk.store.claim_due(now, limit)
             for row in rows:
                 # Decided and the next check-in queued before anything is sent (see daily).
                 if row.kind == daily.KIND and await daily.on_claimed(self.talk.store, row, now):
                     self._send_ok.add(row.id)
+        self._timers_recovered = True
         for row in rows:
             if row.kind == daily.KIND and row.id not in self._send_ok:
                 continue  # skipped (too late, quiet hours, stopped): claimed, never sent

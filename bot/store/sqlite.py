@@ -219,6 +219,13 @@ class Store:
         await self.db.execute("UPDATE due SET claimed_at = NULL WHERE id = ? AND sent_at IS NULL",
                               (due_id,))
 
+    async def release_unsent(self, kind: str) -> int:
+        """Un-claim every claimed, unsent row of `kind` (after a crash); returns how many."""
+        cur = await self.db.execute(
+            "UPDATE due SET claimed_at = NULL WHERE kind = ? AND claimed_at IS NOT NULL "
+            "AND sent_at IS NULL", (kind,))
+        return cur.rowcount
+
     async def mark_sent(self, due_id: int, now: datetime) -> None:
         await self.db.execute("UPDATE due SET sent_at = ? WHERE id = ?", (_ts(now), due_id))
 
