@@ -40,7 +40,9 @@ from bot.engine.events import (
 from bot.engine.state import CRISIS_FLOW, PASTE_FLOW, Profile, UserState
 
 MENU = "menu"
-COMMAND_FLOWS = {"start": "welcome", "urge": "urge", "menu": MENU, "help": "help"}
+#: Slash commands that open a flow; both shells (console and Telegram) use this one map.
+COMMAND_FLOWS = {"start": "welcome", "urge": "urge", "menu": MENU, "help": "help",
+                 "settings": "setup", "checkins": "checkins"}
 
 STALE = "That button is from an earlier screen, so here is where we are now."
 OLD_VERSION = "That menu has expired since the bot was updated. Here is the current one."

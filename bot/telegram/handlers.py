@@ -16,6 +16,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.engine import Command, Unsupported
+from bot.engine.core import COMMAND_FLOWS
 from bot.engine.events import Choice
 from bot.reading import read_text
 from bot.schedule import daily
@@ -24,8 +25,7 @@ from bot.telegram.conversation import Conversation
 
 log = logging.getLogger(__name__)
 
-ENGINE_COMMANDS = ("start", "help", "urge", "crisis", "menu")
-FLOW_COMMANDS = {"settings": "setup", "checkins": "checkins"}
+ENGINE_COMMANDS = ("crisis", *COMMAND_FLOWS)
 PRIVATE_ONLY = ("I only work in a private chat, so nothing you share is seen by others. "
                 "Open a direct chat with me instead. I'm leaving this group now.")
 DELETE_ASK = ("This erases everything I keep about you: your set-up, your recorded answers, "
@@ -56,10 +56,6 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             await daily.reschedule(talk.store, user.id, talk.clock())  # back after a block
     if name in ENGINE_COMMANDS:
         await talk.handle(user.id, Command(name))
-    elif name in FLOW_COMMANDS and FLOW_COMMANDS[name] in talk.content.flows:
-        from bot.engine import Start
-
-        await talk.handle(user.id, Start(FLOW_COMMANDS[name]))
     elif name == "mydata":
         await _send_my_data(talk, user.id)
     elif name == "delete":
