@@ -29,12 +29,15 @@ def debug_log() -> Iterator[io.StringIO]:
     buffer = io.StringIO()
     root = logging.getLogger()
     saved = (root.level, list(root.handlers))
+    levels = {name: logging.getLogger(name).level for name in NOISY}
     setup_logging("DEBUG", secrets=[FakeBotApi().token], stream=buffer)
     for name in NOISY:
         logging.getLogger(name).setLevel(logging.DEBUG)
     yield buffer
     root.setLevel(saved[0])
     root.handlers[:] = saved[1]
+    for name, level in levels.items():  # later tests must not inherit DEBUG libraries
+        logging.getLogger(name).setLevel(level)
 
 
 def marker() -> str:
