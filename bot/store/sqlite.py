@@ -13,7 +13,7 @@ import os
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,8 @@ import aiosqlite
 from bot.engine import Profile, UserState
 from bot.store.schema import MIGRATIONS
 
+#: Telegram lets a bot delete a message for 48 hours; older ids are of no use to /wipe.
+MESSAGE_WINDOW = timedelta(hours=48)
 PROFILE_COLUMNS = ("relation", "coparent", "country", "tz", "nc_start", "checkin_time",
                    "quiet_start", "quiet_end", "checkins", "paused_until")
 
@@ -269,6 +271,9 @@ class Store:
     # -- the bot's own messages (for /wipe) ---------------------------------------------------
 
     async def remember_message(self, user_id: int, message_id: int, now: datetime) -> None:
+        """Keep a message id for /wipe; ids past Telegram's 48-hour delete window go."""
+        await self.db.execute("DELETE FROM bot_messages WHERE user_id = ? AND sent_at < ?",
+                              (user_id, _ts(now - MESSAGE_WINDOW)))
         await self.db.execute("INSERT OR IGNORE INTO bot_messages VALUES (?, ?, ?)",
                               (user_id, message_id, _ts(now)))
 
