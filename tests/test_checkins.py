@@ -265,6 +265,7 @@ async def test_the_week_is_drawn_from_the_recorded_answers(tmp_path: Path) -> No
     assert photo.at.date() == date(2026, 3, 8)  # with day 8's check-in: days 1-7
     assert photo.text.startswith("Weekly summary")
     assert "Sun 8 · Mon 7 · Tue 6 · Wed 5 · Thu 4 · Fri 3 · Sat –" in photo.text
+    await store.close()
 
 
 def test_the_chart_is_a_valid_png() -> None:
