@@ -28,6 +28,7 @@ from bot.engine import (
     TimerFired,
     UserState,
     step,
+    with_records,
 )
 from bot.engine.events import Event
 from bot.reading import read_text
@@ -84,10 +85,7 @@ class Console:
                         self._print(f"  [{len(self.buttons)}] {button.label}")
             case Record(field, value):
                 self.records.append((field, value))
-                if field == "relation":
-                    self.profile = replace(self.profile, relation=str(value))
-                if field == "coparent":
-                    self.profile = replace(self.profile, coparent=value == "yes")
+                self.profile = with_records(self.profile, {field: str(value)})
             case Mark(field, value, on):
                 marks = set(self.profile.marks)
                 (marks.add if on else marks.discard)((field, value))

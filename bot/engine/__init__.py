@@ -1,6 +1,6 @@
 """The pure conversation engine. See `core.step`."""
 
-from bot.engine.core import MENU, expected_input, screen, step
+from bot.engine.core import MENU, expected_input, screen, step, with_records
 from bot.engine.effects import (
     Button,
     Cancel,
@@ -22,4 +22,5 @@ __all__ = [
     "Effect", "expected_input",
     "End", "Event", "Mark", "OfferDelete", "Profile", "Record", "Say", "Schedule", "ShowCrisis",
     "ShowSummary", "Start", "Text", "TimerFired", "Unsupported", "UserState", "screen", "step",
+    "with_records",
 ]

@@ -190,7 +190,7 @@ def _choice(content: Content, state: UserState, data: str, now: datetime,
 def _press(content: Content, state: UserState, button: ContentButton, now: datetime,
            profile: Profile) -> Result:
     effects: list[Effect] = [Record(f, v) for f, v in button.record.items()]
-    profile = _with_records(profile, button.record)
+    profile = with_records(profile, button.record)
     assert state.flow is not None
     if button.go:
         return _enter(content, state, state.flow, button.go, now, profile, effects)
@@ -207,8 +207,11 @@ def _press(content: Content, state: UserState, button: ContentButton, now: datet
     return _enter(content, state, MENU, content.flows[MENU].start, now, profile, effects)
 
 
-def _with_records(profile: Profile, record: dict[str, str]) -> Profile:
-    """Let wording adapt at once when a choice sets the relation or co-parenting."""
+def with_records(profile: Profile, record: dict[str, str]) -> Profile:
+    """Let wording adapt at once when a choice sets the relation or co-parenting.
+
+    Shells without a store (the console) use it too, so both adapt the same way.
+    """
     if "relation" in record:
         profile = replace(profile, relation=record["relation"])
     if "coparent" in record:

@@ -17,7 +17,7 @@ from telegram.ext import ContextTypes
 
 from bot.engine import Command, Unsupported
 from bot.engine.core import COMMAND_FLOWS
-from bot.engine.events import Choice
+from bot.engine.events import Choice, Event
 from bot.reading import read_text
 from bot.schedule import daily
 from bot.telegram import checkins
@@ -91,10 +91,7 @@ async def on_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     if message is None or user is None:
         return
-    text = message.text or message.caption or ""
-    facts = read_text(text)
-    del text
-    event = facts if facts.risk else Unsupported("edit")
+    event = _risk_or(message.text or message.caption, "edit")
     await conversation(context).handle(user.id, event)
 
 
@@ -104,10 +101,14 @@ async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     if message is None or user is None:
         return
-    facts = read_text(message.caption) if message.caption else None
-    kind = _media_kind(message)
-    event = facts if facts and facts.risk else Unsupported(kind)
+    event = _risk_or(message.caption, _media_kind(message))
     await conversation(context).handle(user.id, event)
+
+
+def _risk_or(text: str | None, kind: str) -> Event:
+    """Text we cannot use is still read for risk (safety first); otherwise a kind note."""
+    facts = read_text(text) if text else None
+    return facts if facts and facts.risk else Unsupported(kind)
 
 
 def _media_kind(message: object) -> str:
