@@ -47,7 +47,7 @@ async def child(db: Path, active: int) -> dict[str, float]:
     async def person(uid: int) -> None:
         async with gate:
             await talk.handle(uid, Start("urge"))
-            state, _ = await store.load(uid, NOW.date())
+            state, _ = await store.load(uid, NOW)
             node = content.node(state.flow, state.node)
             if node is not None and node.buttons:
                 data = CallbackData(state.flow, state.node, "b0", content.version).encode()

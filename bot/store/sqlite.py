@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiosqlite
 
@@ -122,11 +123,15 @@ class Store:
         await self.db.execute("UPDATE users SET active = ? WHERE user_id = ?",
                               (int(active), user_id))
 
-    async def load(self, user_id: int, today: date) -> tuple[UserState, Profile]:
-        """The person's place and the facts the engine's wording reads."""
+    async def load(self, user_id: int, now: datetime) -> tuple[UserState, Profile]:
+        """The person's place and the facts the engine's wording reads.
+
+        Day counts use the person's own calendar day (their zone, UTC until they set one).
+        """
         row = await self.user(user_id)
         if row is None:
             return UserState(), Profile()
+        today = local_date(now, row["tz"])
         marks = await self._all("SELECT field, value FROM marks WHERE user_id = ?", (user_id,))
         state = UserState(flow=row["flow"], node=row["node"], timer=row["timer"],
                           resume_flow=row["resume_flow"], resume_node=row["resume_node"],
@@ -364,6 +369,11 @@ def _owner_only(path: Path) -> None:
         side = Path(f"{path}{suffix}")
         if side.exists():
             os.chmod(side, 0o600)
+
+
+def local_date(now: datetime, tz: str | None) -> date:
+    """The calendar day it is for someone in zone `tz` (UTC when unknown)."""
+    return now.astimezone(ZoneInfo(tz or "UTC")).date()
 
 
 def run_days(nc_start: str | None, today: date) -> int:

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from io import BytesIO
-from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.error import BadRequest, Forbidden, NetworkError
@@ -43,7 +42,7 @@ from bot.reading import read_text
 from bot.safety import CrisisDirectory, crisis_card
 from bot.schedule import daily
 from bot.schedule.checkins import out_of_quiet
-from bot.store import Store
+from bot.store import Store, local_date
 from bot.summary import urge_summary
 from bot.telegram import answers
 
@@ -71,9 +70,10 @@ class Conversation:
         now = self.clock()
         try:
             async with self.store.transaction():
-                today = await self._today(user_id, now)
-                await self.store.ensure_user(user_id, today)
-                state, profile = await self.store.load(user_id, today)
+                # A new person has no zone yet, so their first day is the UTC one.
+                await self.store.ensure_user(user_id, local_date(now, None))
+                state, profile = await self.store.load(user_id, now)
+                today = local_date(now, profile.tz)
                 new_state, effects = step(self.content, state, event, now, profile)
                 await self._store_effects(user_id, effects, now, today)
                 await self.store.save_state(user_id, new_state)
@@ -92,7 +92,7 @@ class Conversation:
         crisis card is sent.
         """
         try:
-            state, profile = await self.store.load(user_id, now.date())
+            state, profile = await self.store.load(user_id, now)
             _, effects = step(self.content, state, event, now, profile)
             crisis = [e for e in effects if isinstance(e, ShowCrisis)]
             if crisis:
@@ -107,7 +107,7 @@ class Conversation:
         facts = read_text(text)
         event: Event = facts
         if facts.risk is None:
-            state, _ = await self.store.load(user_id, self.clock().date())
+            state, _ = await self.store.load(user_id, self.clock())
             kind = expected_input(self.content, state)
             value = answers.parse(kind, text, self.directory,
                                   now=self.clock()) if kind else None
@@ -117,11 +117,6 @@ class Conversation:
                 event = Text(length=facts.length)  # a failed answer is not a pasted hoover
         del text
         await self.handle(user_id, event, pasted=message_id)
-
-    async def _today(self, user_id: int, now: datetime) -> date:
-        user = await self.store.user(user_id)
-        tz = (user or {}).get("tz") or "UTC"
-        return now.astimezone(ZoneInfo(tz)).date()
 
     async def _store_effects(self, user_id: int, effects: list[Effect], now: datetime,
                              today: date) -> None:
