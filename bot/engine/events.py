@@ -30,6 +30,11 @@ class Text:
     length: int
     risk: str | None = None
     tactic: str | None = None
+    #: Worrying but not clear ("I can't do this anymore"): ask gently, never stay silent.
+    unsure: bool = False
+    #: Whose words: "own", "theirs" (the other person's: forwarded, pasted, or plainly
+    #: addressed to the user), or None when unclear.
+    voice: str | None = None
 
 
 @dataclass(frozen=True)

@@ -36,3 +36,6 @@ class Profile:
     days: int = 0
     longest: int = 0
     total: int = 0
+    #: ISO country guessed from Telegram's language_code for this update (never stored):
+    #: the first country button on a crisis card when no country is set.
+    region_hint: str | None = None

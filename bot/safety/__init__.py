@@ -5,6 +5,7 @@ drops the text (DESIGN invariant 1); the crisis card is built here so every scre
 same numbers in the same order.
 """
 
+from bot.safety.assess import Assessment, Voice, assess
 from bot.safety.crisis_lines import (
     Country,
     CrisisDirectory,
@@ -24,6 +25,9 @@ from bot.safety.risk import (
 )
 
 __all__ = [
+    "Assessment",
+    "Voice",
+    "assess",
     "RISK_PRIORITY",
     "TACTICS",
     "Country",
