@@ -440,12 +440,12 @@ def test_menu_after_crisis_help_opens_the_menu(content: Content) -> None:
 
 def test_crisis_help_before_anything_else_offers_another_country_and_the_menu(
         content: Content) -> None:
-    _, effects = step(content, UserState(), Command("crisis"), NOW)
+    _, effects = step(content, UserState(), Command("crisis"), NOW, Profile(country="GB"))
     assert labels(says(effects)[-1]) == ["🌍 Lines in another country", "Menu"]
 
 
 def test_someone_travelling_can_see_another_countrys_lines(content: Content) -> None:
-    state, effects = step(content, UserState(), Command("crisis"), NOW)
+    state, effects = step(content, UserState(), Command("crisis"), NOW, Profile(country="GB"))
     pick = next(b.data for row in says(effects)[-1].buttons for b in row
                 if "another country" in b.label)
     state, effects = step(content, state, Choice(pick), NOW)

@@ -33,12 +33,14 @@ from bot.engine import (
     screen,
     step,
 )
-from bot.engine.render import visible
+from bot.engine.render import CRISIS_KEYS, visible
 
 CONTENT = load_content()
 NOW = datetime(2026, 3, 2, 21, 30, tzinfo=UTC)
 ISSUE_FLOWS = ("urge", "ride", "refocus", "remember", "change", "buckets", "slipped",
                "mustreply", "block", "safety", "ground", "menu")
+#: Also walked: screens reached only through crisis buttons ("I'm not safe" -> "they're here").
+WALKED = (*ISSUE_FLOWS, "unsafe")
 SEED_FILES = ("000_0acab8ba96a58d70.txt", "001_85e0682ffbb23d3a.txt",
               "002_8478e2032487b7da.txt", "003_60bde269299eb751.txt",
               "004_4e09062e582068bc.txt")
@@ -72,7 +74,7 @@ def _is_terminal(before: UserState, after: UserState, effects: list) -> bool:
     return after.flow != before.flow
 
 
-def walk(prof: Profile, flows: tuple[str, ...] = ISSUE_FLOWS) -> Walk:
+def walk(prof: Profile, flows: tuple[str, ...] = WALKED) -> Walk:
     w = Walk()
     queue: deque[UserState] = deque()
     for flow in flows:
@@ -132,8 +134,8 @@ def has_crisis_button(say: Say) -> bool:
     for row in say.buttons:
         for button in row:
             cb = decode(button.data)
-            if cb.key == "x":
-                return True
+            if cb.key in CRISIS_KEYS or cb.flow == CRISIS_FLOW:
+                return True  # a crisis button (any risk) or a button of the crisis card
             node = CONTENT.node(cb.flow, cb.node)
             index = cb.key[1:]
             if (node and cb.key.startswith("b") and index.isdigit()
@@ -192,7 +194,7 @@ def test_walk_reaches_every_node() -> None:
             targets = [b.go for b in node.buttons if b.go and visible(b.when, prof)]
             targets += [p.go for p in (node.scale, node.timer, node.checklist) if p]
             reached.update((state.flow, t) for t in targets)
-    for flow in ISSUE_FLOWS:
+    for flow in WALKED:
         for node_id in CONTENT.flows[flow].nodes:
             assert (flow, node_id) in reached, f"{flow}.{node_id} never reached"
 

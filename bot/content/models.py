@@ -13,6 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 #: Built-in actions a button can take instead of going to a node.
 Action = Literal["crisis", "end", "menu", "summary"]
+#: What a crisis button is for, which orders the card: "danger" puts abuse lines first and
+#: then opens the "they're here" screen; "their_self_harm" frames the number as one to call
+#: for the other person, without replying to them.
+CrisisRisk = Literal["self_harm", "danger", "children", "their_self_harm"]
 
 ID_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -33,12 +37,16 @@ class Button(_Strict):
     record: dict[str, str] = Field(default_factory=dict)
     #: Show the button only to people who do (or do not) share children with them.
     when: Literal["coparent", "not_coparent"] | None = None
+    #: Only with ``action: crisis``: which card to open (none: the neutral one).
+    risk: CrisisRisk | None = None
 
     @model_validator(mode="after")
     def _one_target(self) -> Button:
         targets = [t for t in (self.go, self.flow, self.action) if t is not None]
         if len(targets) != 1:
             raise ValueError("a button needs exactly one of go, flow or action")
+        if self.risk is not None and self.action != "crisis":
+            raise ValueError("risk is only for a button with action: crisis")
         return self
 
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.content import Content
 from bot.content.callback import decode
 from bot.content.models import Button as ContentButton
-from bot.engine import render
+from bot.engine import crisis, render
 from bot.engine.effects import (
     Button,
     Cancel,
@@ -53,7 +53,11 @@ UNSUPPORTED = {
     "command": "I don't know that command. /help lists what I can do.",
 }
 UNSUPPORTED_DEFAULT = "I can't use that here, and I haven't kept it. The buttons are how we go on."
-CRISIS_AFTER = "When you are ready, we can go back to where you were."
+#: Screens that ask what the other person sent: text pasted there is in their words.
+THEIR_WORDS_AT = frozenset({("urge", "what")})
+#: The "they're here" screen that follows danger lines (optional: without it, the card's
+#: own follow-up).
+UNSAFE_FLOW = "unsafe"
 COUNTRY_PICK = "Which country? Tap one, or type the country's name."
 PASTE_OFFER = ("That reads like it could be {label}. Do you want to look at what it is "
                "for, before you decide anything?")
@@ -73,7 +77,7 @@ def step(content: Content, state: UserState, event: Event, now: datetime,
         case Choice(data):
             return _choice(content, state, data, now, profile)
         case Text():
-            return _text(content, state, event, profile)
+            return _text(content, state, event, now, profile)
         case Answer(value):
             return _answer(content, state, value, now, profile)
         case TimerFired(timer_id):
@@ -89,7 +93,11 @@ def screen(content: Content, state: UserState, profile: Profile) -> list[Say]:
     if state.flow == CRISIS_FLOW:
         if state.node == "pick":
             return [_country_pick(content)]
-        return [_crisis_followup(content, state)]
+        if state.node == "whose":
+            return [crisis.whose(content, state, profile)]
+        if state.node == "check":
+            return [crisis.check(content)]
+        return [crisis.followup(content, state, profile)]
     if state.flow == PASTE_FLOW and state.guess:
         return [_paste_offer(content, state.guess)]
     if state.flow and state.node and content.node(state.flow, state.node):
@@ -107,7 +115,7 @@ def _start(content: Content, state: UserState, flow: str, now: datetime,
 def _command(content: Content, state: UserState, name: str, now: datetime,
              profile: Profile) -> Result:
     if name == "crisis":
-        return _crisis(content, state, None)
+        return _crisis(content, state, None, profile)
     flow = COMMAND_FLOWS.get(name)
     if flow is None:
         return step(content, state, Unsupported("command"), now, profile)
@@ -153,9 +161,14 @@ def _when(minutes: int | None, at: str | None, now: datetime, profile: Profile) 
 def _choice(content: Content, state: UserState, data: str, now: datetime,
             profile: Profile) -> Result:
     cb = decode(data)
-    if cb is not None and cb.key == "x":
+    if cb is not None and cb.key in crisis.RISK_BY_KEY:
         # The crisis button works from any message, however old.
-        return _crisis(content, state, None)
+        return _crisis_for(content, state, crisis.RISK_BY_KEY[cb.key], now, profile)
+    if cb is not None and cb.flow == CRISIS_FLOW:
+        # So do a country's numbers and remembering it: a number is one tap away.
+        anytime = _crisis_any_time(content, state, cb.node, cb.key, profile)
+        if anytime is not None:
+            return anytime
     if cb is None or cb.version != content.version:
         return state, [Say(OLD_VERSION), *screen(content, state, profile)]
     if (cb.flow, cb.node) != (state.flow, state.node):
@@ -198,7 +211,7 @@ def _press(content: Content, state: UserState, button: ContentButton, now: datet
         target = content.flows[button.flow]
         return _enter(content, state, target.id, target.start, now, profile, effects)
     if button.action == "crisis":
-        new, more = _crisis(content, state, None)
+        new, more = _crisis_for(content, state, button.risk, now, profile)
         return new, effects + more
     if button.action == "summary":
         effects.append(ShowSummary())
@@ -216,6 +229,8 @@ def with_records(profile: Profile, record: dict[str, str]) -> Profile:
         profile = replace(profile, relation=record["relation"])
     if "coparent" in record:
         profile = replace(profile, coparent=record["coparent"] == "yes")
+    if record.get("country"):
+        profile = replace(profile, country=record["country"].upper())
     if record.get("run") == "restart":
         # The same arithmetic as the store's restart: days done stay in total and longest.
         profile = replace(profile, days=0, longest=max(profile.longest, profile.days))
@@ -232,25 +247,81 @@ def _toggle(content: Content, state: UserState, field: str, value: str,
     return state, [Mark(field, value, on), *redraw]
 
 
-def _crisis(content: Content, state: UserState, risk: str | None) -> Result:
-    effects: list[Effect] = [Cancel(state.timer)] if state.timer else []
+def _resume_of(state: UserState) -> tuple[str | None, str | None]:
+    """Where "back" leads from a detour: the detour's own resume point, or here."""
     if state.flow in (CRISIS_FLOW, PASTE_FLOW):
-        resume = (state.resume_flow, state.resume_node)
-    else:
-        resume = (state.flow, state.node)
-    new = UserState(flow=CRISIS_FLOW, node="card", resume_flow=resume[0], resume_node=resume[1])
-    return new, [*effects, ShowCrisis(risk), _crisis_followup(content, new)]
+        return state.resume_flow, state.resume_node
+    return state.flow, state.node
 
 
-def _crisis_followup(content: Content, state: UserState) -> Say:
-    rows = []
-    if state.resume_flow and content.node(state.resume_flow, state.resume_node or ""):
-        rows.append((Button("↩️ Back to where I was",
-                            render.data(content, CRISIS_FLOW, "card", "back")),))
-    rows.append((Button("🌍 Lines in another country",
-                        render.data(content, CRISIS_FLOW, "card", "pick")),))
-    rows.append((Button("Menu", render.data(content, CRISIS_FLOW, "card", "menu")),))
-    return Say(CRISIS_AFTER, tuple(rows))
+def _crisis_place(state: UserState, node: str) -> Result:
+    """Move to an engine crisis screen, keeping the way back (and stopping a flow timer)."""
+    effects: list[Effect] = [Cancel(state.timer)] if state.timer else []
+    flow, resume = _resume_of(state)
+    return UserState(flow=CRISIS_FLOW, node=node, resume_flow=flow, resume_node=resume), effects
+
+
+def _crisis(content: Content, state: UserState, risk: str | None, profile: Profile) -> Result:
+    new, effects = _crisis_place(state, "card")
+    return new, [*effects, ShowCrisis(risk), crisis.followup(content, new, profile, risk=risk)]
+
+
+def _crisis_for(content: Content, state: UserState, risk: str | None, now: datetime,
+                profile: Profile) -> Result:
+    """A crisis button: danger goes on to the "they're here" screen, others to the card."""
+    if risk == "danger":
+        return _danger(content, state, now, profile)
+    return _crisis(content, state, risk, profile)
+
+
+def _danger(content: Content, state: UserState, now: datetime, profile: Profile) -> Result:
+    """Danger lines first, then what to do while they are near (stay with people...)."""
+    if UNSAFE_FLOW not in content.flows:
+        return _crisis(content, state, "danger", profile)
+    effects: list[Effect] = [ShowCrisis("danger"), *crisis.country_say(content, profile, "danger")]
+    unsafe = content.flows[UNSAFE_FLOW]
+    return _enter(content, state, UNSAFE_FLOW, unsafe.start, now, profile, effects)
+
+
+def _their_threat(content: Content, state: UserState, now: datetime, profile: Profile) -> Result:
+    """Their threat to hurt themselves: the number framed as one to call for them, then the
+    screen that explains the threat as a way back into contact."""
+    spec = content.fields.get("tactic")
+    flow, _, node = (spec.explain.get("self_harm_threat", "") if spec else "").partition(".")
+    if content.node(flow, node) is None:
+        return _crisis(content, state, crisis.THEIR_SELF_HARM, profile)
+    effects: list[Effect] = [ShowCrisis(crisis.THEIR_SELF_HARM),
+                             *crisis.country_say(content, profile, crisis.THEIR_SELF_HARM),
+                             Record("tactic", "self_harm_threat")]
+    return _enter(content, state, flow, node, now, profile, effects)
+
+
+def _ask_whose(content: Content, state: UserState, profile: Profile) -> Result:
+    """Self-harm words of unclear voice: numbers first (never wait), then ask whose."""
+    new, effects = _crisis_place(state, "whose")
+    return new, [*effects, ShowCrisis(None), crisis.whose(content, new, profile)]
+
+
+def _crisis_any_time(content: Content, state: UserState, node: str, key: str,
+                     profile: Profile) -> Result | None:
+    """Crisis-card buttons that work from any screen: a country's lines, remembering it,
+    typing a country's name. None when `key` is not one of them."""
+    code = key[1:]
+    is_code = len(code) == 2 and code.isascii() and code.isalpha()
+    if key[:1] == "c" and is_code:
+        risk = crisis.RISK_BY_NODE.get(node)
+        new, effects = _crisis_place(state, "card")
+        return new, [*effects, ShowCrisis(risk, code),
+                     crisis.followup(content, new, profile, risk=risk, shown=code)]
+    if key[:1] == "r" and is_code:
+        new, effects = _crisis_place(state, "card")
+        remembered = replace(profile, country=code.upper())
+        return new, [*effects, Record("country", code.lower()),
+                     crisis.followup(content, new, remembered, text=crisis.REMEMBERED)]
+    if key == "type":
+        new, effects = _crisis_place(state, "pick")
+        return new, [*effects, _country_pick(content)]
+    return None
 
 
 def _country_pick(content: Content) -> Say:
@@ -264,23 +335,43 @@ def _country_pick(content: Content) -> Say:
 
 def _crisis_choice(content: Content, state: UserState, key: str, now: datetime,
                    profile: Profile) -> Result:
+    if state.node == "whose" and key == "own":
+        card = replace(state, node="card")
+        return card, [crisis.followup(content, card, profile, risk="self_harm", text=crisis.OWN)]
+    if state.node == "whose" and key == "theirs":
+        return _their_threat(content, state, now, profile)
+    if state.node == "check" and key == "self":
+        return _crisis(content, state, "self_harm", profile)
+    if state.node == "check" and key == "danger":
+        return _danger(content, state, now, profile)
     if key == "pick":
         new = replace(state, node="pick")
         return new, [_country_pick(content)]
     if state.node == "pick":
         card = replace(state, node="card")
-        if key.startswith("c") and len(key) == 3 and key[1:].isalpha():
-            return card, [ShowCrisis(None, key[1:]), _crisis_followup(content, card)]
-        return card, [_crisis_followup(content, card)]
+        return card, [crisis.followup(content, card, profile)]
     flow, node = state.resume_flow, state.resume_node
-    if key == "back" and flow and node and content.node(flow, node):
+    if key in ("back", "ok") and flow and node and content.node(flow, node):
         return _enter(content, state, flow, node, now, profile)
     return _start(content, state, MENU, now, profile)
 
 
-def _text(content: Content, state: UserState, event: Text, profile: Profile) -> Result:
+def _text(content: Content, state: UserState, event: Text, now: datetime,
+          profile: Profile) -> Result:
+    voice = event.voice
+    if voice is None and (state.flow, state.node) in THEIR_WORDS_AT:
+        voice = "theirs"  # pasted in answer to "what did they send?"
+    if event.risk == "self_harm" and voice == "theirs":
+        return _their_threat(content, state, now, profile)
+    if event.risk == "self_harm" and voice is None:
+        return _ask_whose(content, state, profile)
+    if event.risk == "danger" and voice == "theirs":
+        return _danger(content, state, now, profile)
     if event.risk:
-        return _crisis(content, state, event.risk)
+        return _crisis(content, state, event.risk, profile)
+    if event.unsure:
+        new, effects = _crisis_place(state, "check")
+        return new, [*effects, crisis.check(content)]
     spec = content.fields.get("tactic")
     if event.tactic and spec and event.tactic in spec.explain:
         if state.flow in (CRISIS_FLOW, PASTE_FLOW):
@@ -297,7 +388,8 @@ def _answer(content: Content, state: UserState, value: str, now: datetime,
             profile: Profile) -> Result:
     if (state.flow, state.node) == (CRISIS_FLOW, "pick"):
         card = replace(state, node="card")
-        return card, [ShowCrisis(None, value), _crisis_followup(content, card)]
+        return card, [ShowCrisis(None, value),
+                      crisis.followup(content, card, profile, shown=value)]
     node = content.node(state.flow or "", state.node or "")
     if node is None or node.input is None:
         return state, [Say(TYPED), *screen(content, state, profile)]

@@ -15,6 +15,11 @@ from bot.engine.effects import Button, Keyboard, Say
 from bot.engine.state import Profile
 
 CRISIS_LABEL = "🆘 Crisis help"
+#: Crisis-button keys: "x" alone opens the neutral card, a letter after it names the risk
+#: (``action: crisis, risk: danger`` in content). All work from any message, however old.
+CRISIS_KEYS: dict[str, str | None] = {"x": None, "xs": "self_harm", "xd": "danger",
+                                      "xc": "children", "xt": "their_self_harm"}
+_KEY_OF_RISK = {risk: key for key, risk in CRISIS_KEYS.items()}
 _RELATION_WORDS = {
     "ex": "your ex",
     "partner": "your partner",
@@ -72,7 +77,7 @@ def keyboard(content: Content, flow: str, node_id: str, node: Node, profile: Pro
     for i, button in enumerate(node.buttons):
         if visible(button.when, profile):
             # Crisis buttons share the key "x", which works from any message, however old.
-            key = "x" if button.action == "crisis" else f"b{i}"
+            key = _KEY_OF_RISK.get(button.risk, "x") if button.action == "crisis" else f"b{i}"
             rows.append((Button(button.label, data(content, flow, node_id, key)),))
     has_crisis = any(b.action == "crisis" for b in node.buttons)
     if node.crisis_button and not has_crisis:

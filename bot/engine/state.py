@@ -36,6 +36,9 @@ class Profile:
     days: int = 0
     longest: int = 0
     total: int = 0
+    #: The person's own ISO country (upper case), or None when they have not set one: then
+    #: every crisis card carries country buttons, so a number is one tap away.
+    country: str | None = None
     #: ISO country guessed from Telegram's language_code for this update (never stored):
     #: the first country button on a crisis card when no country is set.
     region_hint: str | None = None

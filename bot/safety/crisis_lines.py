@@ -168,11 +168,18 @@ def _load(path: Path) -> CrisisDirectory:
 
 # -- the card -------------------------------------------------------------------------------
 
+#: The card for a self-harm threat in the other person's words: the number is for *them*
+#: (the person reading is not the one at risk), so it is framed as something they may do
+#: without replying, and suicide lines come first because they also advise callers worried
+#: about someone else.
+THEIR_SELF_HARM = "their_self_harm"
+
 _ORDER: dict[str | None, tuple[LineKind, ...]] = {
     None: (LineKind.SUICIDE_CRISIS, LineKind.DOMESTIC_VIOLENCE, LineKind.OTHER),
     "self_harm": (LineKind.SUICIDE_CRISIS, LineKind.OTHER, LineKind.DOMESTIC_VIOLENCE),
     "danger": (LineKind.DOMESTIC_VIOLENCE, LineKind.SUICIDE_CRISIS, LineKind.OTHER),
     "children": (LineKind.DOMESTIC_VIOLENCE, LineKind.SUICIDE_CRISIS, LineKind.OTHER),
+    THEIR_SELF_HARM: (LineKind.SUICIDE_CRISIS, LineKind.DOMESTIC_VIOLENCE, LineKind.OTHER),
 }
 
 _OPENING: dict[str | None, str] = {
@@ -185,6 +192,11 @@ _OPENING: dict[str | None, str] = {
     "children": (
         "Your children's safety and yours come first. "
         "These services help with abuse and threats, including towards children."
+    ),
+    THEIR_SELF_HARM: (
+        "Their safety is a job for emergency services where they are, not for a reply from "
+        "you. A crisis line can also talk it through with you, including what to do for "
+        "someone else."
     ),
 }
 
@@ -204,6 +216,9 @@ _PROVENANCE = re.compile(
 
 
 def _danger_line(number: str, risk: str | None, mark: str = "") -> str:
+    if risk == THEIR_SELF_HARM:
+        return (f"If you think they are in danger right now, you can call {number}{mark} "
+                "for them (or the emergency number where they are), without replying to them.")
     who = "you or a child are" if risk == "children" else "you are"
     return f"If {who} in danger right now, call {number}{mark}."
 

@@ -145,6 +145,7 @@ class Store:
             days=days,
             longest=max(row["longest_run"], days),
             total=row["past_days"] + days,
+            country=row["country"],
         )
         return state, profile
 
