@@ -95,17 +95,17 @@ class Console:
                 self._print(f"(timer set for {at:%H:%M} UTC; type /wait to skip ahead)")
             case Cancel():
                 self.timer = None
-            case ShowCrisis(risk):
-                self._print(self._crisis_card(risk))
+            case ShowCrisis(risk, country):
+                self._print(self._crisis_card(risk, country or self.profile.country))
             case ShowSummary():
                 self._print(urge_summary(self.records))
             case OfferDelete():
                 self._print("(In Telegram I would offer to delete the message you pasted.)")
 
-    def _crisis_card(self, risk: str | None) -> str:
+    def _crisis_card(self, risk: str | None, country: str | None) -> str:
         from bot.safety import crisis_card, load_crisis_directory
 
-        return crisis_card(load_crisis_directory(), None, risk)
+        return crisis_card(load_crisis_directory(), country, risk)
 
     def _print(self, text: str) -> None:
         print(text, file=self.out, flush=True)

@@ -143,6 +143,36 @@ end: true
     assert_broken_node(problem, "no route to crisis help")
 
 
+def test_a_crisis_button_may_name_the_card_it_opens(tmp_path: Path) -> None:
+    assert problems_for_node(tmp_path, """
+source: test
+say: Are you safe?
+buttons:
+  - {label: "I'm not safe", action: crisis, risk: danger}
+""") == []
+
+
+def test_a_risk_on_a_button_that_does_not_open_the_crisis_card(tmp_path: Path) -> None:
+    problem = only(problems_for_node(tmp_path, """
+source: test
+say: Hi
+end: true
+buttons:
+  - {label: Menu, action: menu, risk: danger}
+"""))
+    assert_broken_node(problem, "risk is only for a button with action: crisis")
+
+
+def test_a_crisis_button_with_an_unknown_risk(tmp_path: Path) -> None:
+    problem = only(problems_for_node(tmp_path, """
+source: test
+say: Hi
+buttons:
+  - {label: Help, action: crisis, risk: scary}
+"""))
+    assert_broken_node(problem, "risk")
+
+
 def test_a_text_over_telegrams_limit(tmp_path: Path) -> None:
     problem = only(problems_for_node(tmp_path, f"""
 source: test

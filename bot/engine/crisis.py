@@ -43,11 +43,16 @@ def _flag(iso2: str) -> str:
     return "".join(chr(0x1F1E6 + ord(c) - ord("A")) for c in iso2.upper())
 
 
+def _labels(content: Content) -> dict[str, str]:
+    """The common countries (content/fields.yaml `country` labels), by upper-case ISO code."""
+    spec = content.fields.get("country")
+    return {code.upper(): label for code, label in (spec.labels.items() if spec else [])}
+
+
 def country_rows(content: Content, profile: Profile, risk: str | None
                  ) -> list[tuple[Button, ...]]:
     """The likeliest countries first: the hint from Telegram's language, then the common ones."""
-    spec = content.fields.get("country")
-    labels = {code.upper(): label for code, label in (spec.labels.items() if spec else [])}
+    labels = _labels(content)
     codes = list(labels)
     hint = (profile.region_hint or "").upper()
     if len(hint) == 2 and hint.isascii() and hint.isalpha():
@@ -73,10 +78,12 @@ def followup(content: Content, state: UserState, profile: Profile, *, risk: str 
     """What follows a card: countries (none set yet) or remembering one, back, menu."""
     rows: list[tuple[Button, ...]] = []
     if shown and shown.upper() != (profile.country or ""):
-        rows.append((Button("📌 Remember this country",
+        name = _labels(content).get(shown.upper(), "this country")
+        rows.append((Button(f"📌 Remember {name}",
                             render.data(content, CRISIS_FLOW, "card", f"r{shown.upper()}")),))
     if not profile.country and not shown:
         rows += country_rows(content, profile, risk)
+        text = NO_COUNTRY if text == AFTER else f"{text}\n\n{NO_COUNTRY}"
     if state.resume_flow and content.node(state.resume_flow, state.resume_node or ""):
         rows.append((Button("↩️ Back to where I was",
                             render.data(content, CRISIS_FLOW, "card", "back")),))

@@ -13,7 +13,7 @@ import json
 import logging
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from io import BytesIO
 
@@ -65,14 +65,21 @@ class Conversation:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
     async def handle(self, user_id: int, event: Event, *, tapped: int | None = None,
-                     pasted: int | None = None, by_bot: bool = False) -> None:
-        """Run one event for one person and deliver what the engine says."""
+                     pasted: int | None = None, by_bot: bool = False,
+                     region_hint: str | None = None) -> None:
+        """Run one event for one person and deliver what the engine says.
+
+        `region_hint` (from Telegram's language_code) only orders country buttons on a card;
+        it is used for this step and never stored, and only when we have that country's lines.
+        """
         now = self.clock()
         try:
             async with self.store.transaction():
                 # A new person has no zone yet, so their first day is the UTC one.
                 await self.store.ensure_user(user_id, local_date(now, None))
                 state, profile = await self.store.load(user_id, now)
+                if region_hint and self.directory.get(region_hint):
+                    profile = replace(profile, region_hint=region_hint)
                 today = local_date(now, profile.tz)
                 new_state, effects = step(self.content, state, event, now, profile)
                 await self._store_effects(user_id, effects, now, today)
@@ -102,11 +109,15 @@ class Conversation:
         except Exception as exc:  # the original database error is what gets reported
             log.error("crisis card during a database error failed: %s", type(exc).__name__)
 
-    async def handle_text(self, user_id: int, text: str, message_id: int) -> None:
-        """Read typed text for risk, an expected answer, or a hoover tactic; keep none of it."""
-        facts = read_text(text)
+    async def handle_text(self, user_id: int, text: str, message_id: int, *,
+                          theirs: bool = False, region_hint: str | None = None) -> None:
+        """Read typed text for risk, an expected answer, or a hoover tactic; keep none of it.
+
+        `theirs`: the text is the other person's (forwarded), never an answer to a question.
+        """
+        facts = read_text(text, theirs=theirs)
         event: Event = facts
-        if facts.risk is None:
+        if facts.risk is None and not theirs:
             state, _ = await self.store.load(user_id, self.clock())
             kind = expected_input(self.content, state)
             value = answers.parse(kind, text, self.directory,
@@ -116,7 +127,7 @@ class Conversation:
             elif kind:
                 event = Text(length=facts.length)  # a failed answer is not a pasted hoover
         del text
-        await self.handle(user_id, event, pasted=message_id)
+        await self.handle(user_id, event, pasted=message_id, region_hint=region_hint)
 
     async def _store_effects(self, user_id: int, effects: list[Effect], now: datetime,
                              today: date) -> None:

@@ -22,6 +22,7 @@ from bot.reading import read_text
 from bot.schedule import daily
 from bot.telegram import checkins
 from bot.telegram.conversation import Conversation
+from bot.telegram.region import region_hint
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             await talk.store.set_active(user.id, True)
             await daily.reschedule(talk.store, user.id, talk.clock())  # back after a block
     if name in ENGINE_COMMANDS:
-        await talk.handle(user.id, Command(name))
+        await talk.handle(user.id, Command(name), region_hint=region_hint(user.language_code))
     elif name == "mydata":
         await _send_my_data(talk, user.id)
     elif name == "delete":
@@ -82,7 +83,9 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     if message is None or user is None or message.text is None:
         return
-    await conversation(context).handle_text(user.id, message.text, message.message_id)
+    await conversation(context).handle_text(
+        user.id, message.text, message.message_id, theirs=message.forward_origin is not None,
+        region_hint=region_hint(user.language_code))
 
 
 async def on_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -132,7 +135,8 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if data.startswith("!"):
         await _builtin(talk, user.id, data, tapped)
         return
-    await talk.handle(user.id, Choice(data), tapped=tapped)
+    await talk.handle(user.id, Choice(data), tapped=tapped,
+                      region_hint=region_hint(user.language_code))
 
 
 async def _builtin(talk: Conversation, user_id: int, data: str, tapped: int | None) -> None:
