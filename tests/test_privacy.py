@@ -84,6 +84,9 @@ async def test_typed_text_never_reaches_the_database_or_the_logs(
         await bot.push(updates.edited_text(USER, 1_000_001, f"edited {m()}"))
         await bot.push(updates.photo(USER, caption=f"caption {m()}"))
         await bot.push(updates.forwarded_text(USER, f"forwarded {m()}"))
+        await bot.push(updates.forwarded_text(                              # their threat
+            USER, f"answer me or I'll kill myself {m()}"))
+        await bot.tap(USER, "Next")                                          # its explanation
         await bot.say(USER, f"{m()} " + "very long " * 600)                  # huge text
         message_id, data = bot.find_button(USER, lambda t: True)
         await bot.push(updates.callback(USER, f"urge:safe:{m()}:x", message_id))  # forged data
