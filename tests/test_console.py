@@ -24,6 +24,7 @@ from bot.console import Console
 from bot.content import DEFAULT_ROOT, Content, check_content
 from bot.content.callback import decode
 from bot.engine import CRISIS_FLOW, Command, Effect, End
+from bot.engine.render import CRISIS_KEYS
 
 REPO = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -74,7 +75,7 @@ def printed_buttons(output: str) -> list[int]:
 
 def leads_to_crisis(content: Content, data: str) -> bool:
     cb = decode(data)
-    if cb is None or cb.key == "x" or cb.flow == CRISIS_FLOW:
+    if cb is None or cb.key in CRISIS_KEYS or cb.flow == CRISIS_FLOW:
         return True
     node = content.node(cb.flow, cb.node)
     if node and cb.key.startswith("b") and cb.key[1:].isdigit():

@@ -7,8 +7,10 @@ given directly as `Text` events: the engine never sees the words.
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 
+from bot.console import Console
 from bot.content import load_content
 from bot.engine import (
     CRISIS_FLOW,
@@ -263,3 +265,21 @@ def test_forged_country_and_remember_buttons_change_nothing_dangerous() -> None:
         state, effects = step(CONTENT, MENU, Choice(data), NOW, NO_COUNTRY)
         assert not any(isinstance(e, Record) for e in effects), key
         assert says(effects), key
+
+
+def test_the_console_shows_a_tapped_countrys_lines_and_can_remember_it() -> None:
+    out = io.StringIO()
+    console = Console(CONTENT, out, clock=lambda: NOW)
+    console.handle_line("/crisis")
+    assert "local emergency number" in out.getvalue()
+    lines = out.getvalue().splitlines()
+    number = next(line.split("]")[0].strip(" [") for line in lines if "United Kingdom" in line)
+    console.handle_line(number)
+    assert "999" in out.getvalue() and "Samaritans" in out.getvalue()
+    remember = next(line.split("]")[0].strip(" [") for line in out.getvalue().splitlines()
+                    if "Remember" in line)
+    console.handle_line(remember)
+    assert console.profile.country == "GB"
+    console.handle_line("/crisis")
+    assert out.getvalue().rsplit("If you are in danger", 1)[1].lstrip().startswith(
+        "right now, call 999")

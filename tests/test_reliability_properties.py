@@ -193,7 +193,7 @@ def valid_place(flow: str | None, node: str | None) -> bool:
     if flow is None:
         return node is None
     if flow == CRISIS_FLOW:
-        return node in ("card", "pick")  # the crisis card; picking another country
+        return node in ("card", "pick", "whose", "check")  # card, country, whose words, check
     if flow == PASTE_FLOW:
         return node == "guess"
     return CONTENT.node(flow, node or "") is not None
