@@ -286,10 +286,29 @@ def test_threat_of_self_harm_points_to_the_emergency_number_not_a_reply() -> Non
     chat.tap("I'm safe")
     chat.tap("8")
     chat.tap("A threat to hurt themselves")
-    assert "emergency" in chat.texts().lower()
-    chat.tap("Show me the emergency number")
+    said = chat.texts().lower()
+    assert "emergency" in said
+    # Safe messaging: no claim about their intent; their choice is not her fault or her
+    # silence's; she is told to tell someone she trusts today.
+    assert "meant to" not in said
+    assert "not your fault" in said and "not caused by your silence" in said
+    assert "someone you trust" in said
+    chat.tap("Call for them: the emergency number")
     assert any(isinstance(e, ShowCrisis) for e in chat.effects)
     assert "↩️ Back to where I was" in chat.labels()
+
+
+def test_an_emergency_may_be_real_and_is_checked_without_replying() -> None:
+    """A parent really in hospital: the screen must not call the emergency fake."""
+    chat = Chat()
+    chat.do(Start("urge"))
+    chat.tap("I'm safe")
+    chat.tap("6")
+    chat.tap('An "emergency" that needs me')
+    said = chat.texts().lower()
+    assert "may be real" in said and "without replying" in said
+    assert "hospital" in said and "another relative" in said
+    assert "built to make silence feel cruel" not in said
 
 
 def test_threat_against_the_user_switches_to_crisis_help() -> None:
