@@ -432,3 +432,19 @@ def test_menu_starts_with_the_panic_button_and_fits_one_screen() -> None:
     assert any(b.action == "summary" for b in home.buttons)
     reachable = {b.flow for n in CONTENT.flows["menu"].nodes.values() for b in n.buttons}
     assert set(ISSUE_FLOWS) - {"menu"} <= reachable
+
+
+def test_a_source_keeps_the_section_it_names() -> None:
+    """An unquoted ' #6' is a YAML comment: the node would silently lose which part it rests on."""
+    import re
+    from pathlib import Path
+
+    flows = Path(__file__).resolve().parents[1] / "content" / "flows"
+    cut = []
+    for path in sorted(flows.glob("*.yaml")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            match = re.match(r"\s*source:\s*(.*)$", line)
+            if match and " #" in match.group(1) and match.group(1)[:1] not in "\"'":
+                cut.append(f"{path.name}:{number}")
+    assert not cut, f"unquoted ' #' cuts these sources short: {cut}"
+    assert "#6" in CONTENT.flows["remember"].nodes["shown"].source
