@@ -86,13 +86,36 @@ def help_buttons() -> list[tuple[InlineKeyboardButton, ...]]:
             (InlineKeyboardButton("🆘 Crisis help", callback_data=f"{PREFIX}x"),)]
 
 
+#: A pull from here up is answered with "ride it out" and crisis help, not just "noted".
+HIGH_PULL = 8
+#: The how-are-you answers (004 step 9 and 11); none is stored, "dark" opens crisis help.
+WELLBEING_BUTTONS = (("ok", "🙂 Getting by"), ("sleep", "😴 Sleeping badly"),
+                     ("low", "🌧 Low most days"), ("dark", "⚠️ Thoughts of not wanting to live"))
+
+
+def asks_wellbeing(day: int, weekly: bool) -> bool:
+    """Once a week: every weekly check-in, and days 5, 12, 19 ... of the first ninety."""
+    return weekly or day % 7 == 5
+
+
+def wellbeing_buttons() -> list[tuple[InlineKeyboardButton, ...]]:
+    buttons = [InlineKeyboardButton(label, callback_data=f"{PREFIX}how:{key}")
+               for key, label in WELLBEING_BUTTONS]
+    return [tuple(buttons[:2]), (buttons[2],), (buttons[3],)]
+
+
+def high_pull_buttons() -> list[tuple[InlineKeyboardButton, ...]]:
+    return [(InlineKeyboardButton("🌊 Ride it out with me", callback_data=f"{PREFIX}ride"),),
+            *help_buttons()]
+
+
 def compose(texts: CheckinTexts, day: int, ref: str, hard: str | None,
             weekly: bool = False) -> tuple[str, tuple[tuple[InlineKeyboardButton, ...], ...]]:
     """The check-in message: neutral first line, milestone, the day's words, the question."""
     parts = [WEEKLY_FIRST_LINE if weekly else texts.first_line]
     if day in texts.milestones and not weekly:
         parts.append(texts.milestone.replace("{day}", str(day)))
-    parts.append(texts.weekly if weekly else texts.day(day))
+    parts.append(texts.week(day) if weekly else texts.day(day))
     if hard == "tomorrow":
         parts.append(texts.hard_tomorrow)
     elif hard == "today":
@@ -100,7 +123,11 @@ def compose(texts: CheckinTexts, day: int, ref: str, hard: str | None,
     if day == plan.DAYS and not weekly:
         parts.append(texts.graduation)
     parts.append(texts.question)
-    rows = scale_buttons(ref) + help_buttons()
+    rows = scale_buttons(ref)
+    if asks_wellbeing(day, weekly):
+        parts.append(texts.wellbeing_question)
+        rows += wellbeing_buttons()
+    rows += help_buttons()
     if day == plan.DAYS and not weekly:
         rows += [(InlineKeyboardButton("Weekly until my first year",
                                        callback_data=f"{PREFIX}weekly"),),
