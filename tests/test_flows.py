@@ -19,6 +19,7 @@ from bot.content import check_content, load_content
 from bot.content.callback import decode
 from bot.engine import (
     CRISIS_FLOW,
+    Answer,
     Choice,
     End,
     Profile,
@@ -190,7 +191,7 @@ def test_walk_reaches_every_node() -> None:
             reached.add((state.flow, state.node))
             node = CONTENT.node(state.flow, state.node)
             targets = [b.go for b in node.buttons if b.go and visible(b.when, prof)]
-            targets += [p.go for p in (node.scale, node.timer, node.checklist) if p]
+            targets += [p.go for p in (node.scale, node.timer, node.checklist, node.input) if p]
             reached.update((state.flow, t) for t in targets)
     for flow in ISSUE_FLOWS:
         for node_id in CONTENT.flows[flow].nodes:
@@ -364,6 +365,43 @@ def test_slip_keeps_the_count_unless_the_user_taps_restart() -> None:
     assert ("run", "keep") in chat.records()
     assert ("run", "restart") not in chat.records()
     assert "still happened" in chat.texts()
+
+
+def test_a_slip_with_no_start_date_shows_no_empty_numbers() -> None:
+    """The daughter who replied yesterday never gave a start date: no '0 days' verdicts."""
+    chat = Chat(Profile(relation="parent"))
+    chat.do(Start("slipped"))
+    for label in ("I replied to them", "Next", "I'm not sure"):
+        chat.tap(label)
+    assert "0 days" not in chat.texts() and "{" not in chat.texts()
+    assert {"Keep my count going", "Start a fresh run from today"} <= set(chat.labels())
+    chat.tap("Start a fresh run from today")
+    assert "0 days" not in chat.texts() and "A fresh run starts today." in chat.texts()
+
+
+def test_a_slip_is_met_without_judgement_and_warned_of_more_messages() -> None:
+    chat = Chat(Profile(relation="parent"))
+    chat.do(Start("slipped"))
+    for label in ("I replied to them", "Next", "I'm not sure", "Keep my count going",
+                  "What now?"):
+        chat.tap(label)
+    said = chat.texts().lower()
+    for judgement in ("gave in", "instead of hiding", "hiding it"):
+        assert judgement not in said, judgement
+    assert "expect more messages" in said and "not a new failure" in said
+    chat.tap("Do I have to forgive them?")
+    assert "your parent" in chat.texts() and "forgiving never requires contact" in chat.texts()
+
+
+def test_a_slip_set_off_by_a_date_offers_to_mark_it_as_hard() -> None:
+    chat = Chat()
+    chat.do(Start("slipped"))
+    for label in ("I replied to them", "Next", "A date or anniversary", "🗓 Mark the date"):
+        chat.tap(label)
+    chat.do(Answer("12-24"))
+    assert ("hard_other", "12-24") in chat.records()
+    chat.tap("Next")
+    assert chat.state.node == "counter"
 
 
 def test_run_restarts_only_on_the_users_own_tap(walked: Walk) -> None:
