@@ -198,11 +198,46 @@ def test_walk_reaches_every_node() -> None:
             assert (flow, node_id) in reached, f"{flow}.{node_id} never reached"
 
 
-def test_co_parents_see_child_wording_and_others_do_not() -> None:
-    mine = walk(profile(coparent=True), ("mustreply",))
-    theirs = walk(profile(coparent=False), ("mustreply",))
-    assert ("mustreply", "sh_kids") in {(s.flow, s.node) for s in mine.seen}
-    assert ("mustreply", "sh_kids") not in {(s.flow, s.node) for s in theirs.seen}
+def test_a_father_who_skipped_set_up_still_finds_the_pick_up_shapes() -> None:
+    """The menu says 'kids, legal, work': children, legal and work shapes are for everyone."""
+    chat = Chat(Profile())  # no set-up: not known to be a co-parent
+    chat.do(Start("mustreply"))
+    chat.tap("Show me some shapes")
+    assert {"Children: handovers and times", "A lawyer, a court, a legal threat",
+            "Work we share"} <= set(chat.labels())
+    chat.tap("Children: handovers and times")
+    assert "Handover on Saturday" in chat.texts()
+    chat.tap("Another shape")
+    chat.tap("A lawyer, a court, a legal threat")
+    assert "through our lawyers" in chat.texts()
+
+
+def test_a_draft_that_fails_a_check_can_be_fixed_and_checked_again() -> None:
+    chat = Chat()
+    chat.do(Start("mustreply"))
+    chat.tap("Check my message before I send")
+    checks = 0
+    while chat.state.node != "ready":
+        assert "Not yet, help me fix it" in chat.labels(), chat.state.node
+        here = chat.state.node
+        chat.tap("Not yet, help me fix it")
+        assert chat.state.node.startswith("f_")
+        chat.tap("Check again")
+        assert chat.state.node == here
+        chat.tap("✓ Yes")
+        checks += 1
+    assert checks == 6
+
+
+def test_wanting_to_say_more_after_sending_rides_the_urge() -> None:
+    chat = Chat()
+    chat.do(Start("mustreply"))
+    chat.tap("Check my message before I send")
+    for _ in range(6):
+        chat.tap("✓ Yes")
+    chat.tap("🌊 I want to say more")
+    assert chat.state.flow == "ride"
+    assert "instead of replying. Good" not in chat.texts()
 
 
 # --- The urge flow ---------------------------------------------------------------------------
