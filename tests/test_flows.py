@@ -39,7 +39,7 @@ from bot.engine.render import visible
 CONTENT = load_content()
 NOW = datetime(2026, 3, 2, 21, 30, tzinfo=UTC)
 ISSUE_FLOWS = ("urge", "ride", "refocus", "remember", "change", "buckets", "slipped",
-               "mustreply", "block", "safety", "ground", "menu")
+               "mustreply", "block", "safety", "ground", "menu", "why")
 SEED_FILES = ("000_0acab8ba96a58d70.txt", "001_85e0682ffbb23d3a.txt",
               "002_8478e2032487b7da.txt", "003_60bde269299eb751.txt",
               "004_4e09062e582068bc.txt")
@@ -521,3 +521,59 @@ def test_a_source_keeps_the_section_it_names() -> None:
                 cut.append(f"{path.name}:{number}")
     assert not cut, f"unquoted ' #' cuts these sources short: {cut}"
     assert "#6" in CONTENT.flows["remember"].nodes["shown"].source
+
+
+def test_why_is_this_so_hard_names_each_reason_and_a_tool() -> None:
+    """003's six reasons, plus seeing them with someone new, the second wave, and anger."""
+    intro = CONTENT.flows["why"].nodes["intro"]
+    assert len(intro.buttons) == 9
+    chat = Chat()
+    chat.do(Start("why"))
+    chat.tap("💔 They look happy with someone new")
+    assert "says nothing about" in chat.texts() and "your worth" in chat.texts()
+    chat.tap("Another reason")
+    chat.tap("🌊 The grief came back")
+    assert "two waves" in chat.texts()
+
+
+def test_wanting_them_to_admit_it_is_an_urge_option() -> None:
+    chat = Chat()
+    chat.do(Start("urge"))
+    chat.tap("🗣 I need them to admit it")
+    assert "rarely gives that" in chat.texts()
+    assert "📞 Write to someone safe" in chat.labels()
+
+
+def test_evidence_is_kept_outside_the_bot_and_work_is_planned_for() -> None:
+    chat = Chat()
+    chat.do(Start("safety"))
+    chat.tap("Open my safety plan")
+    chat.tap("Done for now")
+    chat.tap("📁 Keeping a record safely")
+    assert "I keep nothing you type" in chat.texts()
+    chat.tap("Back to my plan")
+    chat.tap("🏢 If they show up at work")
+    assert "security" in chat.texts() and "emergency number" in chat.texts()
+
+
+HELPFUL = ("Breathe out slowly", "Nothing has to be answered right now")
+
+
+def test_first_words_of_help_are_one_tap_from_start() -> None:
+    """A woman on day 3, her ex outside her work: /start, one tap, and the screen already helps.
+
+    Counted the way she lives it: taps from the welcome screen to the first message that
+    tells her what to do now, with the tactic choices and 'I'm not safe' on that same screen.
+    """
+    chat = Chat()
+    screen_text = " ".join(e.text for e in chat.do(Start("welcome")) if isinstance(e, Say))
+    taps = 0
+    while not any(h in screen_text for h in HELPFUL) and taps < 6:
+        # the first button: "They contacted me / I want to reply"
+        effects = chat.tap(chat.labels()[0])
+        screen_text = " ".join(e.text for e in effects if isinstance(e, Say))
+        taps += 1
+    assert taps == 1
+    assert all(h in chat.texts() for h in HELPFUL)
+    assert {"I'm not safe", "😠 Anger, threats or rumours"} <= set(chat.labels())
+    assert not chat.records()  # no rating asked before help
