@@ -577,3 +577,22 @@ def test_first_words_of_help_are_one_tap_from_start() -> None:
     assert all(h in chat.texts() for h in HELPFUL)
     assert {"I'm not safe", "😠 Anger, threats or rumours"} <= set(chat.labels())
     assert not chat.records()  # no rating asked before help
+
+
+def test_content_names_no_folder_of_this_machine() -> None:
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "content"
+    found = [f"{p.name}: {m.group(0)}" for p in sorted(root.rglob("*"))
+             if p.is_file() and p.suffix in (".yaml", ".md")
+             for m in re.finditer(r"(?<![\w.:/])/(?:work|root|home|tmp|Users)/\S*",
+                                  p.read_text(encoding="utf-8"))]
+    assert not found, found
+
+
+def test_wipe_is_offered_where_a_checked_phone_matters() -> None:
+    assert "/wipe" in " ".join(CONTENT.flows["help"].nodes["about"].say)
+    assert "/wipe" in " ".join(CONTENT.flows["safety"].nodes["done"].say)
+    assert "pillow" not in " ".join(CONTENT.flows["refocus"].nodes["n_let_out"].say)
+    assert "teaches them nothing" not in " ".join(CONTENT.flows["urge"].nodes["t_anger"].say)
