@@ -170,9 +170,12 @@ class CheckinSender:
     async def send_summary(self, user_id: int, schedule: plan.Plan, ref: date) -> None:
         """The past 7 local days, as a bar picture with the numbers in the caption."""
         days = [ref - timedelta(days=n) for n in range(7, 0, -1)]
-        since = datetime.combine(days[0], datetime.min.time(), schedule.zone)
+        before = [day - timedelta(days=7) for day in days]
+        since = datetime.combine(before[0], datetime.min.time(), schedule.zone)
         answers = await self.talk.store.scale_since(user_id, PULL_FIELD, since)
         values = week_values(answers, days, schedule.tz)
+        earlier = [v for v in week_values(answers, before, schedule.tz) if v is not None]
+        last_week = sum(earlier) / len(earlier) if earlier else None
         if all(v is None for v in values):
             await self.talk.send(user_id, f"{SUMMARY_FIRST_LINE}\n\n{self.texts.summary_empty}")
             return
@@ -180,7 +183,8 @@ class CheckinSender:
                              for d, v in zip(days, values, strict=True))
         caption = f"{SUMMARY_FIRST_LINE}\n\n{self.texts.summary}\n{numbers}"
         try:
-            await self.talk.bot.send_photo(user_id, week_chart(values), caption=caption)
+            picture = week_chart(values, [d.strftime("%a") for d in days], last_week)
+            await self.talk.bot.send_photo(user_id, picture, caption=caption)
         except Forbidden:
             await self.talk.deactivate(user_id)
 
