@@ -179,10 +179,13 @@ class Conversation:
                                     protect=False)
                 case ShowSummary():
                     records = await self.store.records(
-                        user_id, ("pull_before", "pull_after", "tactic", "outcome"))
+                        user_id, ("pull_before", "pull_after", "tactic", "outcome", "trigger"))
                     labels = self.content.fields["tactic"].labels \
                         if "tactic" in self.content.fields else {}
-                    await self.send(user_id, urge_summary(records, tactic_labels=labels))
+                    triggers = self.content.fields["trigger"].labels \
+                        if "trigger" in self.content.fields else {}
+                    await self.send(user_id, urge_summary(records, tactic_labels=labels,
+                                                          trigger_labels=triggers))
                 case OfferDelete() if pasted:
                     async with self.store.transaction():
                         # Kept as an id only, so /wipe can remove the paste too.
