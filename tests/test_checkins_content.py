@@ -57,6 +57,8 @@ async def test_thoughts_of_not_wanting_to_live_open_crisis_help_and_nothing_is_k
     assert any("findahelpline.com" in t for t in texts[1:])  # the crisis card itself
     calls = await bot.tap(ALICE, "🌧 Low most days")
     assert "doctor" in sent_texts(calls)[0] and "🆘 Crisis help" in _labels(calls)
+    await bot.tap(ALICE, "🌙 My plan for dark moments")
+    assert (await bot.store.user(ALICE) or {})["flow"] == "myplan"
     assert await bot.store.records(ALICE) == []  # no answer to "how are you" is stored
 
 

@@ -9,7 +9,7 @@ who does not, with every checklist item ticked so that `{list:...}` texts are at
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -39,11 +39,12 @@ from bot.engine.render import visible
 CONTENT = load_content()
 NOW = datetime(2026, 3, 2, 21, 30, tzinfo=UTC)
 ISSUE_FLOWS = ("urge", "ride", "refocus", "remember", "change", "buckets", "slipped",
-               "mustreply", "block", "safety", "ground", "menu", "why")
+               "mustreply", "block", "safety", "ground", "menu", "why", "myplan")
 SEED_FILES = ("000_0acab8ba96a58d70.txt", "001_85e0682ffbb23d3a.txt",
               "002_8478e2032487b7da.txt", "003_60bde269299eb751.txt",
               "004_4e09062e582068bc.txt")
 MAX_CONTENT_MESSAGE = 600
+PINNED_CARD = 1200
 SCALE_KEYS = ("s0", "s5", "s10")
 
 
@@ -120,7 +121,9 @@ def check_says(effects: list, state: UserState) -> None:
     where = f"{state.flow}.{state.node}"
     for say in says:
         assert len(say.text) <= 4096, where
-        assert len(say.text) <= MAX_CONTENT_MESSAGE, f"{where}: {len(say.text)} chars"
+        # The composed plan is one message on purpose (to pin), so it may be longer.
+        limit = PINNED_CARD if say.text.startswith("My plan for dark") else MAX_CONTENT_MESSAGE
+        assert len(say.text) <= limit, f"{where}: {len(say.text)} chars"
         assert "{" not in say.text and "}" not in say.text, f"{where}: placeholder left"
     keyboards = [s for s in says if s.buttons]
     for say in keyboards:
@@ -596,3 +599,24 @@ def test_wipe_is_offered_where_a_checked_phone_matters() -> None:
     assert "/wipe" in " ".join(CONTENT.flows["safety"].nodes["done"].say)
     assert "pillow" not in " ".join(CONTENT.flows["refocus"].nodes["n_let_out"].say)
     assert "teaches them nothing" not in " ".join(CONTENT.flows["urge"].nodes["t_anger"].say)
+
+
+def test_the_plan_for_dark_moments_is_composed_from_ticks_into_one_message() -> None:
+    """Nothing typed: ticks are stored as ids, the plan comes back as one message to pin."""
+    chat = Chat(Profile())
+    chat.do(Start("myplan"))
+    chat.tap("Start my plan")
+    marks = [e for e in chat.tap("Feeling trapped or hopeless") if hasattr(e, "on")]
+    assert [(m.field, m.value, m.on) for m in marks] == [("sos_signs", "hopeless", True)]
+    chat.profile = replace(chat.profile, marks=frozenset({
+        ("sos_signs", "hopeless"), ("sos_helps", "walk"), ("sos_people", "friend"),
+        ("sos_reasons", "animal")}))
+    for _ in range(3):
+        chat.tap("Next")
+    effects = chat.tap("That's my plan")
+    card = next(e.text for e in effects if isinstance(e, Say) and e.text.startswith("My plan"))
+    for line in ("• feeling trapped or hopeless", "• a walk outside", "• a friend",
+                 "• an animal who needs me", "/crisis"):
+        assert line in card, line
+    assert not chat.records()  # no enum logged, nothing typed: only the marks above
+    assert "never the names" in chat.texts()

@@ -13,7 +13,7 @@ import contextlib
 import re
 from functools import cache
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
 from bot.content.checkins import CheckinTexts, load_checkins
@@ -33,8 +33,8 @@ async def on_button(talk: Conversation, user_id: int, data: str, tapped: int | N
     if data == "!ci:x":
         await talk.handle(user_id, Command("crisis"))
         return
-    if data == "!ci:ride":
-        await talk.handle(user_id, Start("ride"))
+    if data in ("!ci:ride", "!ci:plan"):
+        await talk.handle(user_id, Start("ride" if data == "!ci:ride" else "myplan"))
         return
     how = _HOW.match(data)
     if how is not None:
@@ -80,7 +80,11 @@ async def _wellbeing(talk: Conversation, user_id: int, texts: CheckinTexts, key:
         await talk.send(user_id, reply)
         await talk.handle(user_id, Command("crisis"))
         return
-    await talk.send(user_id, reply, tuple(daily.help_buttons()))
+    rows = daily.help_buttons()
+    if key == "low":
+        rows = [(InlineKeyboardButton("🌙 My plan for dark moments", callback_data="!ci:plan"),),
+                *rows]
+    await talk.send(user_id, reply, tuple(rows))
 
 
 @cache
