@@ -39,7 +39,8 @@ from bot.engine.render import visible
 CONTENT = load_content()
 NOW = datetime(2026, 3, 2, 21, 30, tzinfo=UTC)
 ISSUE_FLOWS = ("urge", "ride", "refocus", "remember", "change", "buckets", "slipped",
-               "mustreply", "block", "safety", "ground", "menu", "why", "myplan")
+               "mustreply", "block", "safety", "ground", "menu", "why", "myplan",
+               "letter")
 SEED_FILES = ("000_0acab8ba96a58d70.txt", "001_85e0682ffbb23d3a.txt",
               "002_8478e2032487b7da.txt", "003_60bde269299eb751.txt",
               "004_4e09062e582068bc.txt")

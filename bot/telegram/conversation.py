@@ -106,6 +106,7 @@ class Conversation:
         """Read typed text for risk, an expected answer, or a hoover tactic; keep none of it."""
         facts = read_text(text)
         event: Event = facts
+        kind = None
         if facts.risk is None:
             state, _ = await self.store.load(user_id, self.clock())
             kind = expected_input(self.content, state)
@@ -116,7 +117,20 @@ class Conversation:
             elif kind:
                 event = Text(length=facts.length)  # a failed answer is not a pasted hoover
         del text
+        if kind == "letter":
+            await self._delete_letter(user_id, message_id)
         await self.handle(user_id, event, pasted=message_id)
+
+    async def _delete_letter(self, user_id: int, message_id: int) -> None:
+        """The unsent letter leaves the chat as soon as it arrives; its text was never kept.
+
+        (With risk words in it the crisis card comes first and the letter stays, so nothing
+        but the card stands between a person at risk and help.)
+        """
+        try:
+            await self.bot.delete_message(user_id, message_id)
+        except (BadRequest, Forbidden, NetworkError) as exc:
+            log.info("unsent letter not deleted: %s", type(exc).__name__)
 
     async def _store_effects(self, user_id: int, effects: list[Effect], now: datetime,
                              today: date) -> None:
