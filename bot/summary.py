@@ -36,10 +36,44 @@ def group_urges(records: Iterable[tuple[str, str | int]]) -> list[Urge]:
             or u.tactics]
 
 
+#: The fields whose counts make up "what tends to set it off", with their headings.
+PATTERN_FIELDS = (("tactic", "What they sent"), ("trigger", "What came before a slip"))
+
+
+def patterns(records: Iterable[tuple[str, str | int]],
+             labels: dict[str, dict[str, str]] | None = None) -> list[str]:
+    """'What tends to set it off': how often each tactic and slip trigger was recorded.
+
+    Counts only, most frequent first, over everything kept: the ids they tapped are all
+    there is, so seeing them added up is the one way to spot a pattern without any text.
+    """
+    labels = labels or {}
+    counts = {name: Counter() for name, _ in PATTERN_FIELDS}
+    for name, value in records:
+        if name in counts:
+            counts[name][str(value)] += 1
+    lines = []
+    for name, heading in PATTERN_FIELDS:
+        if counts[name]:
+            named = labels.get(name, {})
+            parts = ", ".join(f"{named.get(v, v.replace('_', ' '))} ×{n}"
+                              for v, n in counts[name].most_common())
+            lines.append(f"• {heading}: {parts}")
+    if not lines:
+        return []
+    return ["", "What tends to set it off (counts only):", *lines,
+            "Seeing it coming is half the work: the next one may look the same."]
+
+
 def urge_summary(records: Iterable[tuple[str, str | int]], last: int = 10,
-                 tactic_labels: dict[str, str] | None = None) -> str:
+                 tactic_labels: dict[str, str] | None = None,
+                 trigger_labels: dict[str, str] | None = None) -> str:
+    records = list(records)
+    found = patterns(records, {"tactic": tactic_labels or {}, "trigger": trigger_labels or {}})
     urges = group_urges(records)[-last:]
     if not urges:
+        if found:
+            return "\n".join(found[1:])
         return "No urges recorded yet. When you use /urge, your answers show up here."
     lines = [f"Your last {len(urges)} urge{'s' if len(urges) != 1 else ''}:"]
     pairs = [(u.pull_before, u.pull_after) for u in urges
@@ -58,4 +92,4 @@ def urge_summary(records: Iterable[tuple[str, str | int]], last: int = 10,
         common = ", ".join(labels.get(t, t.replace("_", " ")) for t, _ in tactics.most_common(3))
         lines.append(f"What came up most: {common}.")
     lines.append("A slip along the way is part of this, not the end of it.")
-    return "\n".join(lines)
+    return "\n".join(lines + found)

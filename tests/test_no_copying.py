@@ -60,11 +60,18 @@ def _strings(data: object) -> Iterator[str]:
 
 
 def content_texts(root: Path) -> Iterator[tuple[str, str]]:
-    """(where, text) for every string in the YAML files and every Markdown file."""
+    """(where, text) for every string in the YAML files, their raw text, and every Markdown file.
+
+    The raw text is scanned too because YAML drops comments when parsed: an unquoted
+    `source: 003_....txt #6 (a seed's words)` keeps only the file name, and everything after
+    " #" (the words a writer pasted) never reached the parsed strings.
+    """
     for path in sorted(root.rglob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for text in _strings(data):
-            yield str(path.relative_to(root)), text
+        raw = path.read_text(encoding="utf-8")
+        where = str(path.relative_to(root))
+        for text in _strings(yaml.safe_load(raw)):
+            yield where, text
+        yield f"{where} (raw text, comments included)", raw
     for path in sorted(root.rglob("*.md")):
         yield str(path.relative_to(root)), path.read_text(encoding="utf-8")
 
@@ -111,3 +118,12 @@ def test_checker_lets_short_shared_phrases_through(seeds: set[tuple[str, ...]]) 
 
 def test_words_normalise_curly_apostrophes() -> None:
     assert words("Don\u2019t STOP, me-me") == ["dont", "stop", "me", "me"]
+
+
+def test_checker_reads_yaml_comments(tmp_path: Path, seeds: set[tuple[str, ...]]) -> None:
+    """An unquoted ' #' starts a YAML comment; words after it are content all the same."""
+    (tmp_path / "flow.yaml").write_text(
+        "source: 003_60bde269299eb751.txt #6 (stop and remember the abuse that really did "
+        "take place)\n", encoding="utf-8")
+    found = copied_runs(content_texts(tmp_path), seeds)
+    assert found and "comments included" in found[0][0]

@@ -93,3 +93,36 @@ def test_a_slip_is_described_without_shame(records: list[tuple[str, str | int]])
     text = urge_summary(records)
     assert not SHAME.search(text), text
     assert "A slip along the way is part of this, not the end of it." in text
+
+
+def test_patterns_count_what_they_sent_and_what_came_before_a_slip() -> None:
+    records = (urge(8, 3, "did_not_reply", "guilt") + urge(7, 5, "replied", "guilt")
+               + [("trigger", "night"), ("tactic", "love_bombing"), ("trigger", "night"),
+                  ("trigger", "lonely")])
+    text = urge_summary(records, tactic_labels={"guilt": "guilt or pity"},
+                        trigger_labels={"night": "late at night"})
+    assert "What tends to set it off (counts only):" in text
+    assert "• What they sent: guilt or pity ×2, love bombing ×1" in text
+    assert "• What came before a slip: late at night ×2, lonely ×1" in text
+    assert not SHAME.search(text)
+
+
+def test_patterns_show_even_before_any_rated_urge() -> None:
+    text = urge_summary([("trigger", "date")], trigger_labels={"date": "a date"})
+    assert "No urges recorded yet" not in text
+    assert "What came before a slip: a date ×1" in text
+
+
+async def test_a_slip_then_its_pattern_is_shown_back_by_the_bot(bot) -> None:  # type: ignore[no-untyped-def]
+    from tests.harness import sent_texts
+
+    for trigger in ("Late at night", "Late at night", "Feeling lonely"):
+        await bot.command(1, "/menu")
+        await bot.tap(1, "🩹 I slipped")
+        for label in ("I checked their profile", "Next", trigger, "Keep my count going",
+                      "What now?", "Done for now"):
+            await bot.tap(1, label)
+    texts = sent_texts(await bot.tap(1, "🔎 What tends to set it off"))
+    assert "What came before a slip: late at night ×2, feeling lonely ×1" in texts[0]
+    assert await bot.store.records(1, ["trigger"]) == [
+        ("trigger", "night"), ("trigger", "night"), ("trigger", "lonely")]

@@ -221,7 +221,9 @@ def _check_node(flow: Flow, node_id: str, node: Node, content: Content) -> Itera
     if node.scale:
         yield from _check_record(node.scale.record, None, ("scale",), content)
     if node.input:
-        yield from _check_record(node.input.record, None, (node.input.kind,), content)
+        # A letter is never kept: its input records only an enum ("written").
+        kinds = ("enum",) if node.input.kind == "letter" else (node.input.kind,)
+        yield from _check_record(node.input.record, None, kinds, content)
     if node.checklist:
         spec = content.fields.get(node.checklist.field)
         if spec is None or spec.kind != "marks":

@@ -94,7 +94,7 @@ class Input(_Strict):
     drops the text, and the engine records the value and goes on.
     """
 
-    kind: Literal["country", "date", "time", "localtime", "monthday"]
+    kind: Literal["country", "date", "time", "localtime", "monthday", "letter"]
     record: str
     go: str
 

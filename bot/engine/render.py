@@ -93,11 +93,23 @@ def visible(when: str | None, profile: Profile) -> bool:
     return True
 
 
+_COUNTS = ("{days}", "{longest}", "{total}")
+
+
+def counts_mean_nothing(template: str, profile: Profile) -> bool:
+    """A message quoting day counts is left out while there are none (no start date known).
+
+    "0 days in all, longest run 0 days" right after a slip reads as a verdict, not a fact.
+    """
+    return any(c in template for c in _COUNTS) and not (profile.total or profile.longest)
+
+
 def node_messages(content: Content, flow: str, node_id: str, profile: Profile,
                   replace: bool = False) -> list[Say]:
     """The node's messages; the keyboard goes on the last one."""
     node = content.flows[flow].nodes[node_id]
-    texts = [fill(t, content, profile) for t in node.say]
+    says = [t for t in node.say if not counts_mean_nothing(t, profile)] or node.say[-1:]
+    texts = [fill(t, content, profile) for t in says]
     kb = keyboard(content, flow, node_id, node, profile)
     if replace:
         return [Say(texts[-1], kb, replace=True)]

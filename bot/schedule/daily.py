@@ -86,13 +86,36 @@ def help_buttons() -> list[tuple[InlineKeyboardButton, ...]]:
             (InlineKeyboardButton("🆘 Crisis help", callback_data=f"{PREFIX}x"),)]
 
 
+#: A pull from here up is answered with "ride it out" and crisis help, not just "noted".
+HIGH_PULL = 8
+#: The how-are-you answers (004 step 9 and 11); none is stored, "dark" opens crisis help.
+WELLBEING_BUTTONS = (("ok", "🙂 Getting by"), ("sleep", "😴 Sleeping badly"),
+                     ("low", "🌧 Low most days"), ("dark", "⚠️ Thoughts of not wanting to live"))
+
+
+def asks_wellbeing(day: int, weekly: bool) -> bool:
+    """Once a week: every weekly check-in, and days 5, 12, 19 ... of the first ninety."""
+    return weekly or day % 7 == 5
+
+
+def wellbeing_buttons() -> list[tuple[InlineKeyboardButton, ...]]:
+    buttons = [InlineKeyboardButton(label, callback_data=f"{PREFIX}how:{key}")
+               for key, label in WELLBEING_BUTTONS]
+    return [tuple(buttons[:2]), (buttons[2],), (buttons[3],)]
+
+
+def high_pull_buttons() -> list[tuple[InlineKeyboardButton, ...]]:
+    return [(InlineKeyboardButton("🌊 Ride it out with me", callback_data=f"{PREFIX}ride"),),
+            *help_buttons()]
+
+
 def compose(texts: CheckinTexts, day: int, ref: str, hard: str | None,
             weekly: bool = False) -> tuple[str, tuple[tuple[InlineKeyboardButton, ...], ...]]:
     """The check-in message: neutral first line, milestone, the day's words, the question."""
     parts = [WEEKLY_FIRST_LINE if weekly else texts.first_line]
     if day in texts.milestones and not weekly:
         parts.append(texts.milestone.replace("{day}", str(day)))
-    parts.append(texts.weekly if weekly else texts.day(day))
+    parts.append(texts.week(day) if weekly else texts.day(day))
     if hard == "tomorrow":
         parts.append(texts.hard_tomorrow)
     elif hard == "today":
@@ -100,7 +123,11 @@ def compose(texts: CheckinTexts, day: int, ref: str, hard: str | None,
     if day == plan.DAYS and not weekly:
         parts.append(texts.graduation)
     parts.append(texts.question)
-    rows = scale_buttons(ref) + help_buttons()
+    rows = scale_buttons(ref)
+    if asks_wellbeing(day, weekly):
+        parts.append(texts.wellbeing_question)
+        rows += wellbeing_buttons()
+    rows += help_buttons()
     if day == plan.DAYS and not weekly:
         rows += [(InlineKeyboardButton("Weekly until my first year",
                                        callback_data=f"{PREFIX}weekly"),),
@@ -143,9 +170,12 @@ class CheckinSender:
     async def send_summary(self, user_id: int, schedule: plan.Plan, ref: date) -> None:
         """The past 7 local days, as a bar picture with the numbers in the caption."""
         days = [ref - timedelta(days=n) for n in range(7, 0, -1)]
-        since = datetime.combine(days[0], datetime.min.time(), schedule.zone)
+        before = [day - timedelta(days=7) for day in days]
+        since = datetime.combine(before[0], datetime.min.time(), schedule.zone)
         answers = await self.talk.store.scale_since(user_id, PULL_FIELD, since)
         values = week_values(answers, days, schedule.tz)
+        earlier = [v for v in week_values(answers, before, schedule.tz) if v is not None]
+        last_week = sum(earlier) / len(earlier) if earlier else None
         if all(v is None for v in values):
             await self.talk.send(user_id, f"{SUMMARY_FIRST_LINE}\n\n{self.texts.summary_empty}")
             return
@@ -153,7 +183,8 @@ class CheckinSender:
                              for d, v in zip(days, values, strict=True))
         caption = f"{SUMMARY_FIRST_LINE}\n\n{self.texts.summary}\n{numbers}"
         try:
-            await self.talk.bot.send_photo(user_id, week_chart(values), caption=caption)
+            picture = week_chart(values, [d.strftime("%a") for d in days], last_week)
+            await self.talk.bot.send_photo(user_id, picture, caption=caption)
         except Forbidden:
             await self.talk.deactivate(user_id)
 

@@ -35,6 +35,8 @@ def parse(kind: str, text: str, directory: CrisisDirectory,
         return zone_for_local_time(typed, now or datetime.now(UTC)) if typed else None
     if kind == "monthday":
         return parse_month_day(text)
+    if kind == "letter":  # the unsent letter: only the fact that one was written goes on
+        return "written" if text else None
     return None
 
 

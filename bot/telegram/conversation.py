@@ -117,6 +117,7 @@ class Conversation:
         """
         facts = read_text(text, theirs=theirs)
         event: Event = facts
+        kind = None
         if facts.risk is None and not theirs:
             state, _ = await self.store.load(user_id, self.clock())
             kind = expected_input(self.content, state)
@@ -127,7 +128,20 @@ class Conversation:
             elif kind:
                 event = Text(length=facts.length)  # a failed answer is not a pasted hoover
         del text
+        if kind == "letter":
+            await self._delete_letter(user_id, message_id)
         await self.handle(user_id, event, pasted=message_id, region_hint=region_hint)
+
+    async def _delete_letter(self, user_id: int, message_id: int) -> None:
+        """The unsent letter leaves the chat as soon as it arrives; its text was never kept.
+
+        (With risk words in it the crisis card comes first and the letter stays, so nothing
+        but the card stands between a person at risk and help.)
+        """
+        try:
+            await self.bot.delete_message(user_id, message_id)
+        except (BadRequest, Forbidden, NetworkError) as exc:
+            log.info("unsent letter not deleted: %s", type(exc).__name__)
 
     async def _store_effects(self, user_id: int, effects: list[Effect], now: datetime,
                              today: date) -> None:
@@ -190,10 +204,13 @@ class Conversation:
                                     protect=False)
                 case ShowSummary():
                     records = await self.store.records(
-                        user_id, ("pull_before", "pull_after", "tactic", "outcome"))
+                        user_id, ("pull_before", "pull_after", "tactic", "outcome", "trigger"))
                     labels = self.content.fields["tactic"].labels \
                         if "tactic" in self.content.fields else {}
-                    await self.send(user_id, urge_summary(records, tactic_labels=labels))
+                    triggers = self.content.fields["trigger"].labels \
+                        if "trigger" in self.content.fields else {}
+                    await self.send(user_id, urge_summary(records, tactic_labels=labels,
+                                                          trigger_labels=triggers))
                 case OfferDelete() if pasted:
                     async with self.store.transaction():
                         # Kept as an id only, so /wipe can remove the paste too.
