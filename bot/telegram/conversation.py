@@ -27,12 +27,14 @@ from bot.engine import (
     Effect,
     Mark,
     OfferDelete,
+    Profile,
     Record,
     Say,
     Schedule,
     ShowCrisis,
     ShowSummary,
     Text,
+    UserState,
     expected_input,
     step,
 )
@@ -54,6 +56,9 @@ NC_SINCE_DAYS = {"today": 0, "week": 7, "month": 30, "quarter": 91, "year": 365}
 DELETE_WINDOW = timedelta(hours=47)  # Telegram lets a bot delete messages for 48 hours
 SEND_RETRIES = 1
 SEND_RETRY_PAUSE = 0.5  # seconds
+#: A tap, an edit or a timer from someone with no row (they used /delete): no row is made.
+START_FRESH = ("I don't keep anything about you any more, so I start fresh: send /start to "
+               "begin again. If you need help now, /crisis shows the lines where you are.")
 
 
 @dataclass
@@ -65,13 +70,21 @@ class Conversation:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
     async def handle(self, user_id: int, event: Event, *, tapped: int | None = None,
-                     pasted: int | None = None, by_bot: bool = False) -> None:
-        """Run one event for one person and deliver what the engine says."""
+                     pasted: int | None = None, by_bot: bool = False,
+                     fresh: bool = False) -> None:
+        """Run one event for one person and deliver what the engine says.
+
+        Only `fresh` events (something the person typed or sent) make a row for someone who
+        has none: after /delete a late tap, an edit or a due timer must not recreate them.
+        """
         now = self.clock()
+        if not fresh and not await self.store.has_user(user_id):
+            await self._no_row(user_id, event, now, by_bot=by_bot)
+            return
         try:
             async with self.store.transaction():
-                # A new person has no zone yet, so their first day is the UTC one.
-                await self.store.ensure_user(user_id, local_date(now, None))
+                if fresh:  # a new person has no zone yet, so their first day is the UTC one
+                    await self.store.ensure_user(user_id, local_date(now, None))
                 state, profile = await self.store.load(user_id, now)
                 today = local_date(now, profile.tz)
                 new_state, effects = step(self.content, state, event, now, profile)
@@ -83,6 +96,18 @@ class Conversation:
             raise  # the error handler logs it and says kindly that nothing was saved
         await self._deliver(user_id, effects, country=country, tapped=tapped, pasted=pasted,
                             by_bot=by_bot)
+
+    async def _no_row(self, user_id: int, event: Event, now: datetime, *, by_bot: bool) -> None:
+        """Crisis lines if the event asks for them; otherwise how to begin again. Stores nothing."""
+        if by_bot:
+            return  # a timer or check-in left over from before /delete: say nothing
+        _, effects = step(self.content, UserState(), event, now, Profile())
+        crisis = [e for e in effects if isinstance(e, ShowCrisis)]
+        if crisis:
+            await self._deliver(user_id, crisis, country=None, tapped=None, pasted=None,
+                                by_bot=False)
+        else:
+            await self.send(user_id, START_FRESH)
 
     async def _crisis_anyway(self, user_id: int, event: Event, now: datetime) -> None:
         """The database refused the write, so nothing moved; crisis lines still never wait.
@@ -116,7 +141,7 @@ class Conversation:
             elif kind:
                 event = Text(length=facts.length)  # a failed answer is not a pasted hoover
         del text
-        await self.handle(user_id, event, pasted=message_id)
+        await self.handle(user_id, event, pasted=message_id, fresh=True)
 
     async def _store_effects(self, user_id: int, effects: list[Effect], now: datetime,
                              today: date) -> None:
