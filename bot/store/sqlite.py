@@ -37,8 +37,9 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 #: /delete waits this long (seconds, one pause before each try) for other readers of the
 #: database to let go before it says what is still pending: about 0.75 s in all.
 FOLD_PAUSES = (0.0, 0.05, 0.1, 0.2, 0.4)
-#: How long one checkpoint try waits on a lock: short, so nobody else waits on it for long.
-FOLD_BUSY_SECONDS = 0.05
+#: How long one checkpoint try waits on a lock: not at all. A TRUNCATE checkpoint holds the
+#: write lock while it waits for readers, so any wait here would be every writer's wait too.
+FOLD_BUSY_SECONDS = 0.0
 #: Between tries in the background, once /delete has answered (growing to the second value).
 FOLD_RETRY = (0.5, 5.0)
 PROFILE_COLUMNS = ("relation", "coparent", "country", "tz", "nc_start", "checkin_time",
@@ -374,11 +375,16 @@ class Store:
         """True while erased rows may still sit in the WAL (a background retry is on)."""
         return self._fold_task is not None and not self._fold_task.done()
 
+    async def wait_folded(self) -> None:
+        """Return once no background fold is pending (for benchmarks and shutdown checks)."""
+        if self._fold_task is not None:
+            await asyncio.shield(self._fold_task)
+
     async def fold_wal(self, pauses: Iterable[float] = FOLD_PAUSES) -> bool:
         """Checkpoint and truncate the WAL, trying briefly; True when it is empty.
 
-        Runs on its own short-lived connection in a worker thread with a short busy
-        timeout: neither the shared connection nor the write lock waits on other readers.
+        Runs on its own short-lived connection in a worker thread with no busy wait:
+        neither the shared connection, nor the write lock, nor other writers wait on it.
         """
         for pause in pauses:
             await asyncio.sleep(pause)
