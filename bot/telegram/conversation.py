@@ -78,7 +78,12 @@ class Conversation:
         has none: after /delete a late tap, an edit or a due timer must not recreate them.
         """
         now = self.clock()
-        if not fresh and not await self.store.has_user(user_id):
+        try:
+            known = fresh or await self.store.has_user(user_id)
+        except sqlite3.Error:
+            await self._crisis_anyway(user_id, event, now)
+            raise
+        if not known:
             await self._no_row(user_id, event, now, by_bot=by_bot)
             return
         try:
