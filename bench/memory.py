@@ -46,7 +46,7 @@ async def child(db: Path, active: int) -> dict[str, float]:
 
     async def person(uid: int) -> None:
         async with gate:
-            await talk.handle(uid, Start("urge"))
+            await talk.handle(uid, Start("urge"), fresh=True)
             state, _ = await store.load(uid, NOW)
             node = content.node(state.flow, state.node)
             if node is not None and node.buttons:

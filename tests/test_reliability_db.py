@@ -156,7 +156,7 @@ async def test_a_timer_due_while_the_database_refuses_writes_is_sent_once_later(
         bot: RunningBot, db_path: Path, clock: Clock) -> None:
     talk = bot.app.bot_data["conversation"]
     dispatcher = bot.app.bot_data["dispatcher"]
-    await talk.handle(ALICE, Start("ride"))
+    await talk.handle(ALICE, Start("ride"), fresh=True)
     await bot.settle(0)
     await bot.tap(ALICE, "5 minutes")
     clock.now += timedelta(minutes=10)
@@ -177,7 +177,7 @@ async def test_a_timer_whose_write_fails_after_its_claim_is_retried_not_lost(
         monkeypatch: pytest.MonkeyPatch) -> None:
     talk = bot.app.bot_data["conversation"]
     dispatcher = bot.app.bot_data["dispatcher"]
-    await talk.handle(ALICE, Start("ride"))
+    await talk.handle(ALICE, Start("ride"), fresh=True)
     await bot.settle(0)
     await bot.tap(ALICE, "5 minutes")
     clock.now += timedelta(minutes=10)

@@ -101,7 +101,7 @@ async def test_429s_beyond_the_retries_keep_the_place_and_the_next_tap_continues
 async def test_a_403_deactivates_the_person_and_cancels_their_timers(
         bot: RunningBot, api: FakeBotApi, clock: Clock) -> None:
     talk = bot.app.bot_data["conversation"]
-    await talk.handle(ALICE, Start("ride"))
+    await talk.handle(ALICE, Start("ride"), fresh=True)
     await bot.settle(0)
     await bot.tap(ALICE, "5 minutes")
     assert len(await bot.store.pending(ALICE)) == 1
@@ -126,7 +126,7 @@ async def test_a_403_while_a_timer_fires_deactivates_without_stopping_others(
         bot: RunningBot, api: FakeBotApi, clock: Clock) -> None:
     talk = bot.app.bot_data["conversation"]
     for user_id in (ALICE, ALICE + 1):
-        await talk.handle(user_id, Start("ride"))
+        await talk.handle(user_id, Start("ride"), fresh=True)
         await bot.settle(0)
         await bot.tap(user_id, "5 minutes")
     api.block_chat(ALICE)
@@ -144,7 +144,7 @@ async def test_a_403_while_a_timer_fires_deactivates_without_stopping_others(
 # -- 400s on edits ------------------------------------------------------------------------------
 
 async def open_checklist(bot: RunningBot) -> None:
-    await bot.app.bot_data["conversation"].handle(ALICE, Start("block"))
+    await bot.app.bot_data["conversation"].handle(ALICE, Start("block"), fresh=True)
     await bot.settle(0)
     await bot.tap(ALICE, "Open the checklist")
 

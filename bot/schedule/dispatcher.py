@@ -1,18 +1,22 @@
-"""One repeating job claims due rows from the store and delivers them.
+"""One repeating scan claims due rows from the store and delivers them.
 
 The queue in the database is the source of truth, not jobs in memory, so a restart loses
 nothing: rows due while the bot was down are claimed on the first scan. A row is claimed
 before it is sent (at-most-once): after a crash between claim and send that one message is
 skipped rather than sent twice.
+
+The scan runs on the event loop's monotonic clock (`asyncio.sleep`), not a wall-clock
+scheduler: when the machine's clock is stepped back an hour, APScheduler's interval job
+waits that hour; this loop does not notice. Wall time only decides what is due.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import sqlite3
 from typing import TYPE_CHECKING
-
-from telegram.ext import Application, ContextTypes
 
 from bot.content.checkins import CheckinTexts, load_checkins
 from bot.engine import TimerFired
@@ -25,27 +29,45 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+#: Seconds from start-up to the first scan: rows due while the bot was down go out promptly.
+FIRST_SCAN = 0.5
+
+
 class Dispatcher:
     def __init__(self, talk: Conversation, scan_seconds: float = 20.0,
                  checkins: CheckinTexts | None = None) -> None:
         self.talk = talk
         self.scan_seconds = scan_seconds
+        self._task: asyncio.Task[None] | None = None
         self.checkins = daily.CheckinSender(talk, checkins or load_checkins())
         #: Claimed check-in rows that passed the lateness and quiet-hours rules.
         self._send_ok: set[int] = set()
         #: The first scan takes back timer rows a crashed process claimed but never sent.
         self._timers_recovered = False
 
-    def start(self, app: Application) -> None:
-        if app.job_queue is None:
-            raise RuntimeError("python-telegram-bot[job-queue] is required")
-        app.job_queue.run_repeating(self._job, interval=self.scan_seconds, first=0.5,
-                                    name="due-queue",
-                                    job_kwargs={"misfire_grace_time": 300, "coalesce": True,
-                                                "max_instances": 1})
+    def start(self) -> None:
+        """Begin scanning (with the Application's start); `stop` ends it."""
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._loop(), name="due-queue")
 
-    async def _job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self.run_once()
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _loop(self) -> None:
+        """Scan every `scan_seconds` of monotonic time; a late scan is not made up twice."""
+        loop = asyncio.get_running_loop()
+        next_at = loop.time() + FIRST_SCAN
+        while True:
+            await asyncio.sleep(max(0.0, next_at - loop.time()))
+            try:
+                await self.run_once()
+            except Exception as exc:  # the next scan tries again; the loop must not die
+                log.error("due-queue scan failed: %s", type(exc).__name__)
+            next_at = max(next_at + self.scan_seconds, loop.time())
 
     async def run_once(self, limit: int = 500) -> int:
         """Claim and deliver what is due now; returns how many rows were handled."""

@@ -9,8 +9,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import logging
 import os
 import sqlite3
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -23,8 +25,23 @@ import aiosqlite
 from bot.engine import Profile, UserState
 from bot.store.schema import MIGRATIONS
 
+log = logging.getLogger(__name__)
+
 #: Telegram lets a bot delete a message for 48 hours; older ids are of no use to /wipe.
 MESSAGE_WINDOW = timedelta(hours=48)
+#: Written into the file header (PRAGMA application_id), so a file is known to be ours.
+APPLICATION_ID = 0x4E43_4231  # "NCB1"
+#: Tables an earlier version of this bot made before it wrote APPLICATION_ID.
+OUR_TABLES = frozenset({"users", "records", "marks", "due", "bot_messages"})
+SQLITE_MAGIC = b"SQLite format 3\x00"
+#: /delete waits this long (seconds, one pause before each try) for other readers of the
+#: database to let go before it says what is still pending: about 0.75 s in all.
+FOLD_PAUSES = (0.0, 0.05, 0.1, 0.2, 0.4)
+#: How long one checkpoint try waits on a lock: not at all. A TRUNCATE checkpoint holds the
+#: write lock while it waits for readers, so any wait here would be every writer's wait too.
+FOLD_BUSY_SECONDS = 0.0
+#: Between tries in the background, once /delete has answered (growing to the second value).
+FOLD_RETRY = (0.5, 5.0)
 PROFILE_COLUMNS = ("relation", "coparent", "country", "tz", "nc_start", "checkin_time",
                    "quiet_start", "quiet_end", "checkins", "paused_until")
 
@@ -49,6 +66,10 @@ def _parse_ts(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+class NotOurFile(ValueError):
+    """The path names something this bot did not make: it is left exactly as it was."""
+
+
 class Store:
     """Open with `await Store.open(path)`; close with `await store.close()`."""
 
@@ -58,28 +79,54 @@ class Store:
         #: One connection is shared by handlers and the dispatcher; writes take turns so one
         #: task's statements never land inside another task's transaction.
         self.lock = asyncio.Lock()
+        #: Retries folding the WAL after an erase that another reader held up.
+        self._fold_task: asyncio.Task[None] | None = None
 
     @classmethod
     async def open(cls, path: Path) -> Store:
-        _prepare_file(path)
+        dedicated = _prepare_file(path)
         db = await aiosqlite.connect(path, isolation_level=None)
         db.row_factory = sqlite3.Row
         store = cls(db, path)
         try:
+            # Read-only checks first: nothing is written (not even WAL mode) to a file that
+            # turns out to be another program's database.
+            await store._check_ours()
             await db.execute("PRAGMA journal_mode=WAL")
             await db.execute("PRAGMA busy_timeout=5000")
             await db.execute("PRAGMA foreign_keys=ON")
             await db.execute("PRAGMA synchronous=NORMAL")
             await db.execute("PRAGMA secure_delete=ON")
             await store._migrate()
+            await db.execute(f"PRAGMA application_id={APPLICATION_ID}")
         except BaseException:
             # Not a database, or unwritable: close, or aiosqlite's thread keeps the process up.
             await db.close()
             raise
+        _owner_only(path, dedicated)
+        # An erase that a crash interrupted may have left its rows in the WAL: fold it now.
+        if not await asyncio.to_thread(_checkpoint, path):
+            store._fold_later()
         return store
 
     async def close(self) -> None:
+        if self._fold_task is not None:
+            self._fold_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._fold_task
         await self.db.close()
+
+    async def _check_ours(self) -> None:
+        """Refuse a database another program made (it would get our tables and modes)."""
+        app_id = (await self._one("PRAGMA application_id") or (0,))[0]
+        if app_id == APPLICATION_ID:
+            return
+        tables = {r[0] for r in await self._all(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if app_id == 0 and (not tables or tables >= OUR_TABLES):
+            return  # new and empty, or made by an earlier version of this bot
+        raise NotOurFile("it is another program's database; point BOT_DATABASE_URL at a new "
+                         "file")
 
     async def _migrate(self) -> None:
         async with self.db.execute("PRAGMA user_version") as cur:
@@ -88,7 +135,6 @@ class Store:
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             await self.db.executescript(
                 f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version={number};\nCOMMIT;")
-        _owner_only(self.path)
 
     async def _one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
         async with self.db.execute(sql, tuple(params)) as cur:
@@ -99,6 +145,10 @@ class Store:
             return list(await cur.fetchall())
 
     # -- people -------------------------------------------------------------------------
+
+    async def has_user(self, user_id: int) -> bool:
+        """Whether the person has a row: only /start (or writing to the bot) makes one."""
+        return await self._one("SELECT 1 FROM users WHERE user_id = ?", (user_id,)) is not None
 
     async def ensure_user(self, user_id: int, today: date) -> bool:
         """Create the person's row if new; returns True when it was created."""
@@ -308,14 +358,54 @@ class Store:
             out[table] = [dict(r) for r in rows]
         return out
 
-    async def delete_user(self, user_id: int) -> None:
-        """Erase every row about the person. Call it outside `transaction()`: it is one."""
+    async def delete_user(self, user_id: int) -> bool:
+        """Erase every row about the person. Call it outside `transaction()`: it is one.
+
+        Returns True only when no copy is left in the WAL either. The WAL still holds the
+        person's old pages until a checkpoint folds it into the database (where
+        secure_delete has zeroed them) and truncates it; a reader in another process can
+        hold that up. Then False: the fold is retried in the background until it succeeds.
+        """
         async with self.transaction():
             for table in ("records", "marks", "due", "bot_messages", "hard_dates", "users"):
                 await self.db.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
-        # Fold the WAL back so deleted pages do not linger in it (secure_delete zeroes them).
-        async with self.lock:
-            await self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return await self.fold_wal()
+
+    @property
+    def fold_pending(self) -> bool:
+        """True while erased rows may still sit in the WAL (a background retry is on)."""
+        return self._fold_task is not None and not self._fold_task.done()
+
+    async def wait_folded(self) -> None:
+        """Return once no background fold is pending (for benchmarks and shutdown checks)."""
+        if self._fold_task is not None:
+            await asyncio.shield(self._fold_task)
+
+    async def fold_wal(self, pauses: Iterable[float] = FOLD_PAUSES) -> bool:
+        """Checkpoint and truncate the WAL, trying briefly; True when it is empty.
+
+        Runs on its own short-lived connection in a worker thread with no busy wait:
+        neither the shared connection, nor the write lock, nor other writers wait on it.
+        """
+        for pause in pauses:
+            await asyncio.sleep(pause)
+            if await asyncio.to_thread(_checkpoint, self.path):
+                return True
+        self._fold_later()
+        return False
+
+    def _fold_later(self) -> None:
+        if not self.fold_pending:
+            self._fold_task = asyncio.create_task(self._fold_until_done())
+
+    async def _fold_until_done(self) -> None:
+        pause, longest = FOLD_RETRY
+        while True:
+            await asyncio.sleep(pause)
+            if await asyncio.to_thread(_checkpoint, self.path):
+                log.info("the database journal is folded: erased rows are gone from it too")
+                return
+            pause = min(pause * 2, longest)
 
     def transaction(self) -> _Transaction:
         """`async with store.transaction():` all writes inside land together or not at all."""
@@ -355,21 +445,84 @@ class _Transaction:
                 await self.store.db.execute("ROLLBACK")
 
 
-def _prepare_file(path: Path) -> None:
-    """Create the folder and file owner-only before SQLite opens it: it says who uses the bot."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+def _checkpoint(path: Path) -> bool:
+    """One TRUNCATE checkpoint on a fresh connection; True when the WAL was folded and emptied.
+
+    The result row is (busy, log frames, checkpointed frames): busy 1 means a reader still
+    needs the old pages, so they (and the erased rows in them) stay in the WAL for now.
+    """
+    try:
+        con = sqlite3.connect(path, timeout=FOLD_BUSY_SECONDS, isolation_level=None)
+    except sqlite3.Error:
+        return False
+    try:
+        busy, frames, done = con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    except sqlite3.Error:  # locked by another checkpoint or writer: try again later
+        return False
+    finally:
+        con.close()
+    return busy == 0 and frames == done and frames >= 0
+
+
+def _prepare_file(path: Path) -> bool:
+    """Check the path names our file (or nothing yet) before anything is created or chmod-ed.
+
+    A wrong BOT_DATABASE_URL must never change someone else's file: symlinks are refused,
+    and an existing file must be empty or a SQLite database (which `Store.open` then checks
+    is ours before it writes). Returns whether the folder holds nothing but the database, so
+    it can be made owner-only too (never a shared folder such as the home folder).
+    """
+    folder = path.parent
+    if not os.path.lexists(folder):
+        folder.mkdir(parents=True, mode=0o700)
+    elif os.path.islink(folder):
+        raise NotOurFile("its folder is a symbolic link; name the real folder")
+    if os.path.islink(path):
+        raise NotOurFile("it is a symbolic link; name the real file")
     if path.is_dir():  # found here: aiosqlite's failed connect leaves a thread behind
         raise IsADirectoryError(errno.EISDIR, "a folder, not a file", str(path))
+    ours = {path.name, f"{path.name}-wal", f"{path.name}-shm", f"{path.name}-journal"}
+    dedicated = set(os.listdir(folder)) <= ours and os.stat(folder).st_uid == os.geteuid()
     if not path.exists():
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-    os.chmod(path, 0o600)
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600))
+        return dedicated
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        info = os.fstat(fd)
+        head = os.read(fd, len(SQLITE_MAGIC))
+    finally:
+        os.close(fd)
+    if not stat.S_ISREG(info.st_mode):
+        raise NotOurFile("it is not a regular file")
+    if info.st_size and head != SQLITE_MAGIC:
+        raise NotOurFile("it is not a SQLite database; point BOT_DATABASE_URL at a new file")
+    return dedicated
 
 
-def _owner_only(path: Path) -> None:
-    for suffix in ("-wal", "-shm"):
-        side = Path(f"{path}{suffix}")
-        if side.exists():
-            os.chmod(side, 0o600)
+def _owner_only(path: Path, dedicated: bool) -> None:
+    """Mode 0600 for our files and 0700 for a folder that holds only them; links untouched."""
+    for name in (str(path), f"{path}-wal", f"{path}-shm"):
+        _chmod_no_follow(name, 0o600)
+    if dedicated:
+        _chmod_no_follow(str(path.parent), 0o700)
+    else:
+        log.warning("the database folder holds other files too; its permissions are left as "
+                    "they are (a folder of its own is made owner-only)")
+
+
+def _chmod_no_follow(name: str, mode: int) -> None:
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        return
+    except OSError as exc:  # ELOOP: a symbolic link put there; leave it and what it names
+        log.warning("not changing the mode of a symbolic link beside the database (%s)",
+                    errno.errorcode.get(exc.errno or 0, "error"))
+        return
+    try:
+        os.fchmod(fd, mode)
+    finally:
+        os.close(fd)
 
 
 def local_date(now: datetime, tz: str | None) -> date:

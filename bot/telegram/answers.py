@@ -7,14 +7,18 @@ value (``de``, ``2026-01-05``, ``08:30``) goes on.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from bot.safety import CrisisDirectory
 from bot.schedule.zones import zone_for_local_time
 
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
-_TIME = re.compile(r"^\s*(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?\s*$", re.I)
+# re.ASCII: \d would otherwise match any script's digits, and int() of some is an error.
+_TIME = re.compile(r"^\s*(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?\s*$",
+                   re.I | re.ASCII)
+#: The earliest start date taken: no-contact runs longer than a lifetime are a typo.
+OLDEST = timedelta(days=100 * 365)
 
 
 def parse(kind: str, text: str, directory: CrisisDirectory,
@@ -24,7 +28,8 @@ def parse(kind: str, text: str, directory: CrisisDirectory,
         return parse_country(text, directory)
     if kind == "date":
         found = parse_date(text)
-        if found and found <= (today or date.today()):
+        today = today or (now or datetime.now(UTC)).date()
+        if found and today - OLDEST <= found <= today:
             return found.isoformat()
         return None
     if kind == "time":
@@ -47,13 +52,13 @@ def parse_month_day(text: str) -> str | None:
     if found:
         return found.strftime("%m-%d")
     day = month = None
-    if re.fullmatch(r"\d{1,2}-\d{1,2}", text):
+    if re.fullmatch(r"\d{1,2}-\d{1,2}", text, re.ASCII):
         month, day = (int(p) for p in text.split("-"))
-    elif re.fullmatch(r"\d{1,2}[./]\d{1,2}\.?", text):
+    elif re.fullmatch(r"\d{1,2}[./]\d{1,2}\.?", text, re.ASCII):
         day, month = (int(p) for p in re.split(r"[./]", text.rstrip("."))[:2])
     else:
         words = text.split()
-        numbers = [int(w.rstrip("stndrh")) for w in words if w.rstrip("stndrh").isdigit()]
+        numbers = _numbers(words)
         named = next((_MONTHS[w[:3]] for w in words if w[:3] in _MONTHS), None)
         if named and len(numbers) == 1:
             day, month = numbers[0], named
@@ -61,7 +66,7 @@ def parse_month_day(text: str) -> str | None:
         return None
     try:
         return date(2000, month, day).strftime("%m-%d")  # 2000 is a leap year: 02-29 is fine
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 
@@ -79,15 +84,28 @@ def parse_date(text: str) -> date | None:
         except ValueError:
             pass
     words = text.split()
-    numbers = [int(w.rstrip("stndrh")) for w in words if w.rstrip("stndrh").isdigit()]
+    numbers = _numbers(words)
     month = next((_MONTHS[w[:3]] for w in words if w[:3] in _MONTHS), None)
     if month is None or len(numbers) != 2:
         return None
     day, year = sorted(numbers)
     try:
         return date(year, month, day)
-    except ValueError:
+    except (ValueError, OverflowError):  # 31 February; a year past 9999
         return None
+
+
+def _numbers(words: list[str]) -> list[int]:
+    """Whole numbers among the words (3rd, 21st too), ASCII digits only.
+
+    "²".isdigit() is True but int("²") raises; other scripts' digits are refused as well.
+    """
+    out = []
+    for word in words:
+        bare = word.rstrip("stndrh")
+        if bare.isascii() and bare.isdigit() and len(bare) <= 4:
+            out.append(int(bare))
+    return out
 
 
 def parse_time(text: str) -> str | None:

@@ -85,7 +85,12 @@ async def announce(app: Application) -> None:
     await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
     await app.bot.set_my_description(DESCRIPTION)
     await app.bot.set_my_short_description(SHORT_DESCRIPTION)
-    app.bot_data["dispatcher"].start(app)
+    app.bot_data["dispatcher"].start()
+
+
+async def retire(app: Application) -> None:
+    """The counterpart of `announce`, after `app.stop()`: end the due-queue scans."""
+    await app.bot_data["dispatcher"].stop()
 
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY,

@@ -27,12 +27,14 @@ from bot.engine import (
     Effect,
     Mark,
     OfferDelete,
+    Profile,
     Record,
     Say,
     Schedule,
     ShowCrisis,
     ShowSummary,
     Text,
+    UserState,
     expected_input,
     step,
 )
@@ -54,6 +56,9 @@ NC_SINCE_DAYS = {"today": 0, "week": 7, "month": 30, "quarter": 91, "year": 365}
 DELETE_WINDOW = timedelta(hours=47)  # Telegram lets a bot delete messages for 48 hours
 SEND_RETRIES = 1
 SEND_RETRY_PAUSE = 0.5  # seconds
+#: A tap, an edit or a timer from someone with no row (they used /delete): no row is made.
+START_FRESH = ("I don't keep anything about you any more, so I start fresh: send /start to "
+               "begin again. If you need help now, /crisis shows the lines where you are.")
 
 
 @dataclass
@@ -66,17 +71,27 @@ class Conversation:
 
     async def handle(self, user_id: int, event: Event, *, tapped: int | None = None,
                      pasted: int | None = None, by_bot: bool = False,
-                     region_hint: str | None = None) -> None:
+                     region_hint: str | None = None, fresh: bool = False) -> None:
         """Run one event for one person and deliver what the engine says.
 
         `region_hint` (from Telegram's language_code) only orders country buttons on a card;
         it is used for this step and never stored, and only when we have that country's lines.
+        Only `fresh` events (something the person typed or sent) make a row for someone who
+        has none: after /delete a late tap, an edit or a due timer must not recreate them.
         """
         now = self.clock()
         try:
+            known = fresh or await self.store.has_user(user_id)
+        except sqlite3.Error:
+            await self._crisis_anyway(user_id, event, now)
+            raise
+        if not known:
+            await self._no_row(user_id, event, now, by_bot=by_bot)
+            return
+        try:
             async with self.store.transaction():
-                # A new person has no zone yet, so their first day is the UTC one.
-                await self.store.ensure_user(user_id, local_date(now, None))
+                if fresh:  # a new person has no zone yet, so their first day is the UTC one
+                    await self.store.ensure_user(user_id, local_date(now, None))
                 state, profile = await self.store.load(user_id, now)
                 if region_hint and self.directory.get(region_hint):
                     profile = replace(profile, region_hint=region_hint)
@@ -90,6 +105,18 @@ class Conversation:
             raise  # the error handler logs it and says kindly that nothing was saved
         await self._deliver(user_id, effects, country=country, tapped=tapped, pasted=pasted,
                             by_bot=by_bot)
+
+    async def _no_row(self, user_id: int, event: Event, now: datetime, *, by_bot: bool) -> None:
+        """Crisis lines if the event asks for them; otherwise how to begin again. Stores nothing."""
+        if by_bot:
+            return  # a timer or check-in left over from before /delete: say nothing
+        _, effects = step(self.content, UserState(), event, now, Profile())
+        crisis = [e for e in effects if isinstance(e, ShowCrisis)]
+        if crisis:
+            await self._deliver(user_id, crisis, country=None, tapped=None, pasted=None,
+                                by_bot=False)
+        else:
+            await self.send(user_id, START_FRESH)
 
     async def _crisis_anyway(self, user_id: int, event: Event, now: datetime) -> None:
         """The database refused the write, so nothing moved; crisis lines still never wait.
@@ -130,7 +157,8 @@ class Conversation:
         del text
         if kind == "letter":
             await self._delete_letter(user_id, message_id)
-        await self.handle(user_id, event, pasted=message_id, region_hint=region_hint)
+        await self.handle(user_id, event, pasted=message_id, region_hint=region_hint,
+                          fresh=True)
 
     async def _delete_letter(self, user_id: int, message_id: int) -> None:
         """The unsent letter leaves the chat as soon as it arrives; its text was never kept.

@@ -22,6 +22,7 @@ from bot.reading import read_text
 from bot.schedule import daily
 from bot.telegram import checkins
 from bot.telegram.conversation import Conversation
+from bot.telegram.erase import erase_person
 from bot.telegram.region import region_hint
 
 log = logging.getLogger(__name__)
@@ -31,8 +32,6 @@ PRIVATE_ONLY = ("I only work in a private chat, so nothing you share is seen by 
                 "Open a direct chat with me instead. I'm leaving this group now.")
 DELETE_ASK = ("This erases everything I keep about you: your set-up, your recorded answers, "
               "check-ins and timers. It cannot be undone. Erase it all?")
-DELETED = ("Done. Everything I kept about you is erased. If you write to me again, I start "
-           "fresh. Take care of yourself.")
 DATABASE_SORRY = ("Sorry, I couldn't save that just now, so we are still where we were. "
                   "Please try again in a minute. If you need help now, /crisis shows the "
                   "lines where you are.")
@@ -56,7 +55,8 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             await talk.store.set_active(user.id, True)
             await daily.reschedule(talk.store, user.id, talk.clock())  # back after a block
     if name in ENGINE_COMMANDS:
-        await talk.handle(user.id, Command(name), region_hint=region_hint(user.language_code))
+        await talk.handle(user.id, Command(name), region_hint=region_hint(user.language_code),
+                          fresh=True)
     elif name == "mydata":
         await _send_my_data(talk, user.id)
     elif name == "delete":
@@ -67,7 +67,7 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         gone = await talk.wipe(user.id)
         await talk.send(user.id, WIPED.format(n=gone))
     else:
-        await talk.handle(user.id, Unsupported("command"))
+        await talk.handle(user.id, Unsupported("command"), fresh=True)
 
 
 async def _send_my_data(talk: Conversation, user_id: int) -> None:
@@ -105,7 +105,7 @@ async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None or user is None:
         return
     event = _risk_or(message.caption, _media_kind(message))
-    await conversation(context).handle(user.id, event)
+    await conversation(context).handle(user.id, event, fresh=True)
 
 
 def _risk_or(text: str | None, kind: str) -> Event:
@@ -142,8 +142,7 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def _builtin(talk: Conversation, user_id: int, data: str, tapped: int | None) -> None:
     """Buttons the bot draws itself: delete confirmation, deleting a pasted message."""
     if data == "!delete:yes":
-        await talk.store.delete_user(user_id)
-        await talk.bot.send_message(user_id, DELETED)
+        await erase_person(talk, user_id)
         return
     if data == "!delete:no":
         await talk.send(user_id, "Nothing was erased.")

@@ -21,7 +21,7 @@ from bot.logs import setup_logging
 from bot.safety import load_crisis_directory
 from bot.settings import Settings
 from bot.store import Store
-from bot.telegram.app import ALLOWED_UPDATES, announce, build_application
+from bot.telegram.app import ALLOWED_UPDATES, announce, build_application, retire
 
 log = logging.getLogger(__name__)
 
@@ -96,3 +96,4 @@ async def serve(app: Application, stop: asyncio.Event, settings: Settings | None
                 await app.updater.stop()
             if app.running:
                 await app.stop()
+            await retire(app)
