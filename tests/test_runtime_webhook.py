@@ -171,3 +171,21 @@ def test_a_body_that_is_not_json_is_refused_and_the_bot_goes_on(hook: Hook) -> N
     answer = httpx.post(hook.url, content=b"{not json", headers={HEADER: SECRET}, timeout=10)
     assert answer.status_code == 400
     assert hook.post(json.loads(json.dumps(updates.command(DANA, "/help")))) == 200
+
+
+def business_message(user_id: int, text: str) -> dict[str, Any]:
+    """A message in a business chat the bot would manage for a Telegram Business account."""
+    update = updates.text(user_id, text)
+    update["business_message"] = {**update.pop("message"), "business_connection_id": "bc-1"}
+    return update
+
+
+def test_business_messages_never_reach_flows(hook: Hook) -> None:
+    fenna = 6303
+    since = quiet(hook.api)
+    assert hook.post(business_message(fenna, "/start")) == 200
+    assert hook.post(business_message(fenna, "I want to kill myself")) == 200
+    time.sleep(1.5)
+    assert not [c for c in hook.api.calls[since:] if c.params.get("chat_id") == fenna]
+    assert fenna not in hook.users()
+    assert "business-account update: ignored" in hook.bot.log()

@@ -581,6 +581,11 @@ class FakeBotApi:
         self._updates_signal.notify()
         return update
 
+    def push_updates(self, batch: list[JSONDict], *, keep_id: bool = False) -> list[JSONDict]:
+        """Queue several updates at once, so one getUpdates answer carries them all."""
+        with self._lock:
+            return [self.push_update(update, keep_id=keep_id) for update in batch]
+
     def _observe(self, update: JSONDict) -> None:
         for kind in ("message", "edited_message", "channel_post"):
             msg = update.get(kind)
