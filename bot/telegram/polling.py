@@ -62,9 +62,14 @@ class Poller:
         backoff = 0.0
         while True:
             try:
-                await self._handle(await self._fetch(wait=self.timeout))
-                backoff = 0.0
-                continue
+                if await self._handle(await self._fetch(wait=self.timeout)):
+                    backoff = 0.0
+                    continue
+                # Updates came but none had an id to confirm: fetching again at once would
+                # spin on the same batch, so wait as after an error.
+                wait = backoff = min(max(backoff * 2, 1.0), MAX_BACKOFF)
+                log.error("getUpdates: a batch without usable update ids; retrying in %.0f s",
+                          wait)
             except RetryAfter as exc:
                 wait = _seconds(exc.retry_after)
                 log.warning("getUpdates: 429, waiting %.0f s", wait)
@@ -96,15 +101,18 @@ class Poller:
         # once, which is exactly the failure this module exists to avoid.
         return await self.app.bot._post("getUpdates", data, read_timeout=wait + READ_SLACK)
 
-    async def _handle(self, batch: Any) -> None:
+    async def _handle(self, batch: Any) -> bool:
+        """Feed each update; False when a non-empty batch gave no id to move the offset."""
         if not isinstance(batch, list):
             log.error("getUpdates answered something that is not a list: ignored")
-            return
+            return False
+        before = self.offset
         for raw in batch:
             update_id = self.intake.update_id(raw)
             if update_id is not None and (self.offset is None or update_id >= self.offset):
                 self.offset = update_id + 1  # moves past unreadable updates too
             await self.intake.feed(raw)
+        return not batch or self.offset != before
 
 
 def _seconds(value: Any) -> float:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import re
 from typing import Any
 
 from tornado.httpserver import HTTPServer
@@ -106,8 +107,9 @@ class WebhookServer:
         self._server: HTTPServer | None = None
 
     async def start(self) -> None:
-        app = TornadoApp([(self.path, _Hook, {"intake": self.intake, "secret": self.secret}),
-                          (r"/healthz", _Health)], log_function=_quiet)
+        hook = {"intake": self.intake, "secret": self.secret}
+        app = TornadoApp([(re.escape(self.path), _Hook, hook), (r"/healthz", _Health)],
+                         log_function=_quiet)
         self._server = HTTPServer(app, max_body_size=MAX_BODY, body_timeout=BODY_SECONDS,
                                   idle_connection_timeout=HEADER_SECONDS,
                                   max_header_size=16 * 1024, xheaders=False)
