@@ -99,6 +99,8 @@ class WebhookServer:
 
     def __init__(self, intake: Intake, *, path: str, secret: str, listen: str,
                  port: int) -> None:
+        if not secret:  # an empty secret would match a request that sends none
+            raise ValueError("the webhook needs a secret")
         self.intake = intake
         self.path = "/" + path.lstrip("/")
         self.secret = secret
