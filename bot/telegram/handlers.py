@@ -19,6 +19,7 @@ from bot.engine import Command, Unsupported
 from bot.engine.core import COMMAND_FLOWS
 from bot.engine.events import Choice, Event
 from bot.reading import read_text
+from bot.safety import crisis_card
 from bot.schedule import daily
 from bot.telegram import checkins
 from bot.telegram.conversation import Conversation
@@ -163,11 +164,21 @@ async def _builtin(talk: Conversation, user_id: int, data: str, tapped: int | No
 
 
 async def on_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Say once that the bot is private-only, then leave the group."""
+    """Say once that the bot is private-only, then leave the group.
+
+    Risk words typed in the group first get the crisis card: general (no country, nobody
+    named or quoted), because leaving without it could abandon someone in danger.
+    """
     chat = update.effective_chat
     if chat is None:
         return
+    message = update.effective_message
+    text = (message.text or message.caption) if message is not None else None
+    risk = read_text(text).risk if text else None
     try:
+        if risk:
+            card = crisis_card(conversation(context).directory, None, risk)
+            await context.bot.send_message(chat.id, card)
         await context.bot.send_message(chat.id, PRIVATE_ONLY)
         await context.bot.leave_chat(chat.id)
     except TelegramError as exc:

@@ -1,7 +1,8 @@
 """Run the bot until SIGINT/SIGTERM: long polling by default, a webhook when configured.
 
-Start-up problems (bad settings, content, an unwritable data folder, a refused token) end
-with one clear line and exit code 2 (1 for content), never a traceback.
+Start-up problems (bad settings, content, an unwritable data folder, a refused token, any
+Bot API error before the bot is running: 409 Conflict, 403...) end with one clear line and
+exit code 2 (1 for content), never a traceback.
 """
 
 from __future__ import annotations
@@ -13,15 +14,18 @@ import sqlite3
 import sys
 from urllib.parse import urlsplit
 
-from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application
 
 from bot.content import ContentError, load_content
-from bot.logs import setup_logging
+from bot.logs import scrub, setup_logging
 from bot.safety import load_crisis_directory
 from bot.settings import Settings
 from bot.store import Store
 from bot.telegram.app import ALLOWED_UPDATES, announce, build_application, retire
+from bot.telegram.intake import Intake
+from bot.telegram.polling import Poller
+from bot.telegram.startup import StartupFailed, Steps
+from bot.telegram.webhook import WebhookServer
 
 log = logging.getLogger(__name__)
 
@@ -57,13 +61,8 @@ async def _main(settings: Settings, token: str) -> int:
         loop.add_signal_handler(sig, stop.set)
     try:
         await serve(app, stop, settings)
-    except InvalidToken:
-        print("error: BOT_TOKEN: refused by Telegram (check it with @BotFather)",
-              file=sys.stderr)
-        return 2
-    except NetworkError as exc:
-        print(f"error: BOT_API_BASE_URL: cannot reach the Bot API ({type(exc).__name__})",
-              file=sys.stderr)
+    except StartupFailed as failed:
+        print(scrub(failed.line(), [token]), file=sys.stderr)
         return 2
     finally:
         await store.close()
@@ -72,28 +71,40 @@ async def _main(settings: Settings, token: str) -> int:
 
 async def serve(app: Application, stop: asyncio.Event, settings: Settings | None = None,
                 poll_timeout: int = 10) -> None:
-    """Start `app`, serve updates until `stop` is set, then shut down cleanly."""
-    async with app:
-        assert app.updater is not None
-        await announce(app)
+    """Start `app`, serve updates until `stop` is set, then shut down cleanly.
+
+    Raises `StartupFailed` (naming the Bot API call) when anything fails before the bot runs.
+    """
+    steps = Steps()
+    source: Poller | WebhookServer | None = None
+    try:
+        async with steps.step("getMe"):
+            await app.initialize()
+        async with steps.step("setMyCommands"):
+            await announce(app)
         await app.start()
-        try:
-            if settings is not None and settings.webhook_url:
-                secret = settings.webhook_secret.get_secret_value() \
-                    if settings.webhook_secret else None
-                await app.updater.start_webhook(
-                    listen=settings.webhook_listen, port=settings.webhook_port,
-                    url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-                    webhook_url=settings.webhook_url, secret_token=secret,
-                    allowed_updates=ALLOWED_UPDATES)
-            else:
-                await app.updater.start_polling(poll_interval=0, timeout=poll_timeout,
-                                                allowed_updates=ALLOWED_UPDATES)
-            log.info("bot is running")
-            await stop.wait()
-        finally:
-            if app.updater.running:
-                await app.updater.stop()
-            if app.running:
-                await app.stop()
-            await retire(app)
+        intake = Intake(app)
+        if settings is not None and settings.webhook_url:
+            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret \
+                else ""
+            source = WebhookServer(intake, path=urlsplit(settings.webhook_url).path,
+                                   secret=secret, listen=settings.webhook_listen,
+                                   port=settings.webhook_port)
+            async with steps.step("webhook server", setting="BOT_WEBHOOK_PORT"):
+                await source.start()
+            async with steps.step("setWebhook", setting="BOT_WEBHOOK_URL"):
+                await app.bot.set_webhook(url=settings.webhook_url, secret_token=secret,
+                                          allowed_updates=ALLOWED_UPDATES)
+        else:
+            source = Poller(app, intake, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES)
+            async with steps.step("deleteWebhook/getUpdates"):
+                await source.start()
+        log.info("bot is running")
+        await stop.wait()
+    finally:
+        if source is not None:
+            await source.stop()
+        if app.running:
+            await app.stop()
+        await retire(app)  # the due-queue loop that announce started, if it did
+        await app.shutdown()  # returns at once when initialize never finished

@@ -562,20 +562,29 @@ class FakeBotApi:
                     raise TimeoutError(f"no {method} call within {timeout}s")
                 self._calls_signal.cond.wait(remaining)
 
-    def push_update(self, update: JSONDict) -> JSONDict:
+    def push_update(self, update: JSONDict, *, keep_id: bool = False) -> JSONDict:
         """Queue an update for getUpdates, giving it the next update_id; returns the stored copy.
 
         A callback query about a message the fake already knows gets that message, as Telegram
         would; a my_chat_member "kicked" in a private chat blocks further sends with 403.
+        ``keep_id=True`` keeps the update's own ``update_id`` (to replay a delivery).
         """
         update = json.loads(json.dumps(update))
         with self._lock:
-            update["update_id"] = self._next_update_id
-            self._next_update_id += 1
+            if keep_id and isinstance(update.get("update_id"), int):
+                self._next_update_id = max(self._next_update_id, update["update_id"] + 1)
+            else:
+                update["update_id"] = self._next_update_id
+                self._next_update_id += 1
             self._observe(update)
             self._pending.append(update)
         self._updates_signal.notify()
         return update
+
+    def push_updates(self, batch: list[JSONDict], *, keep_id: bool = False) -> list[JSONDict]:
+        """Queue several updates at once, so one getUpdates answer carries them all."""
+        with self._lock:
+            return [self.push_update(update, keep_id=keep_id) for update in batch]
 
     def _observe(self, update: JSONDict) -> None:
         for kind in ("message", "edited_message", "channel_post"):
@@ -795,7 +804,8 @@ class FakeBotApi:
         if action == "health":
             result = {"token": self.token, "base_url": self.base_url, "bot_user": self.bot_user}
         elif action == "push_update":
-            result = self.push_update(body.get("update", body))
+            result = self.push_update(body.get("update", body),
+                                      keep_id=bool(body.get("keep_id", False)))
         elif action == "calls":
             since = int(args.get("since", 0))
             method = args.get("method")
