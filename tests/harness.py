@@ -13,6 +13,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from telegram import Update
+from telegram.ext import ContextTypes, TypeHandler
+
 from bot.content import Content, load_content
 from bot.safety import load_crisis_directory
 from bot.store import Store
@@ -21,6 +24,10 @@ from bot.telegram.run import serve
 from tests.fakebot import FakeBotApi, updates
 
 QUIET = 0.15  # seconds without a new Bot API call that count as "the bot has answered"
+#: After the bot reports an update handled: a short grace for anything it sends after that.
+GRACE = 0.05
+#: A handler group after every real one, so it runs once an update is fully handled.
+LAST_GROUP = 1_000_000
 
 
 @dataclass
@@ -43,6 +50,8 @@ class RunningBot:
     app: Any = None
     _stop: asyncio.Event | None = None
     _task: asyncio.Task[None] | None = None
+    #: update_id -> set once the application has run every handler group for it.
+    _handled: dict[int, asyncio.Event] = field(default_factory=dict)
 
     @classmethod
     async def start(cls, api: FakeBotApi, db_path: Path, clock: Clock | None = None,
@@ -54,6 +63,7 @@ class RunningBot:
                                     content=bot.content, store=store,
                                     directory=load_crisis_directory(), clock=bot.clock,
                                     rate_limit=rate_limit, scan_seconds=3600)
+        bot.app.add_handler(TypeHandler(Update, bot._mark_handled), group=LAST_GROUP)
         bot._stop = asyncio.Event()
         bot._task = asyncio.create_task(serve(bot.app, bot._stop, poll_timeout=1))
         await api.wait_for("getUpdates", timeout=10)
@@ -65,12 +75,32 @@ class RunningBot:
         await asyncio.wait_for(self._task, 15)
         await self.store.close()
 
+    async def _mark_handled(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        self._handled.setdefault(update.update_id, asyncio.Event()).set()
+
     # -- talking like a person ---------------------------------------------------------
 
     async def push(self, update: dict[str, Any]) -> list[dict[str, Any]]:
-        """Send an update and return the Bot API calls it caused (once the bot goes quiet)."""
+        """Send an update and return the Bot API calls it caused.
+
+        Waits for the bot to report the update handled (every handler has finished, so its
+        replies are sent), not for a stretch of silence, which a loaded machine breaks.
+        Updates the bot drops before its handlers (repeats, unreadable ones) fall back to
+        waiting for quiet.
+        """
         since = len(self.api.calls)
-        self.api.push_update(update)
+        pushed = self.api.push_update(update)
+        update_id = pushed.get("update_id") if isinstance(pushed, dict) else None
+        if not isinstance(update_id, int):
+            update_id = update.get("update_id")
+        if isinstance(update_id, int):
+            done = self._handled.setdefault(update_id, asyncio.Event())
+            try:
+                await asyncio.wait_for(done.wait(), 5.0)
+            except TimeoutError:
+                return await self.settle(since)
+            await asyncio.sleep(GRACE)
+            return [_as_dict(c) for c in self.api.calls[since:] if c.method != "getUpdates"]
         return await self.settle(since)
 
     async def settle(self, since: int, within: float = 10.0) -> list[dict[str, Any]]:
