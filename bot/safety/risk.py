@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 import yaml
+from pydantic import ValidationError
 
 from bot.safety.normalise import SHORT_FORMS, fold, normalise
 from bot.safety.phrases import compile_all, compile_phrase
@@ -432,9 +433,18 @@ def check_safety_files(content_dir: Path = CONTENT_DIR) -> list[str]:
     lines = content_dir / "crisis_lines.yaml"
     try:
         load_crisis_directory(lines)
-    except Exception as exc:  # noqa: BLE001 - any failure means the file is unusable
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        problems.append(f"{lines.name}: {first}")
+    except OSError as exc:
+        problems.append(f"{lines.name}: cannot read ({exc.strerror})")
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problems.append(f"{lines.name}: not valid YAML{where}")
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(part) for part in err["loc"]) or "file"
+        problems.append(f"{lines.name}: {where}: {err['msg']}")
+    except (ValueError, TypeError) as exc:
+        problems.append(f"{lines.name}: {exc}")
     return problems
 
 
