@@ -32,7 +32,8 @@ _QUOTES = str.maketrans(
 
 # Apostrophe forms first, while the apostrophe still tells "he'll" from "hell".
 _NOT = {"wo": "will", "ca": "can", "sha": "shall", "ai": "is"}
-_APOS_S = {"he", "she", "it", "that", "there", "what", "who", "where", "here", "how", "let"}
+_APOS_S = {"he", "she", "it", "that", "there", "what", "who", "where", "here", "how", "let",
+           "something", "nothing", "everything", "someone", "everyone", "nobody", "somebody"}
 _APOS_SUFFIX = {"m": "am", "re": "are", "ll": "will", "ve": "have", "d": "would"}
 
 # Apostrophe-less forms that are not ordinary words (so "were", "well", "shell" stay put).
@@ -273,7 +274,7 @@ def _expand_bare(words: list[str]) -> list[str]:
 # Unknown words are split when the message is one or two words ("iwanttodie") or the word is
 # very long; a long word inside an ordinary sentence ("deadlifting") is left alone.
 _SPLIT_ALONE = 7
-_SPLIT_ANYWHERE = 11
+_SPLIT_ANYWHERE = 20
 
 
 def _repair(words: list[str], vocab: Collection[str]) -> list[str]:
