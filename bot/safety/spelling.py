@@ -22,7 +22,7 @@ def _words(text: str) -> frozenset[str]:
 #: Words a one-letter slip must not hide (each also matched by the phrase files).
 KEY_WORDS: frozenset[str] = _words(
     """
-    myself yourself himself herself kill killing suicide suicidal overdose overdosed tablets
+    want myself yourself himself herself kill killing suicide suicidal overdose overdosed tablets
     pills bridge danger dangerous afraid scared terrified frightened knife knives weapon
     razor threatened threatening restraining protection goodbye burden unalive strangled
     strangle choked choking punched slapped kicked pushed raped hanging noose paracetamol
@@ -33,8 +33,8 @@ KEY_WORDS: frozenset[str] = _words(
 #: Dictionary words one edit (drop, add, swap, replace a letter) from a key word: left alone.
 REAL_NEIGHBOURS: frozenset[str] = _words(
     """
-    abridge alike aline anger aped banging bill billing bills bleeping blending breeding
-    bride bridged bridges bridle brightened bunched burdens bushed butting caped cared
+    abridge alike aline anger ant aped banging bill billing bills bleeping blending breeding
+    bride bridged bridges bridle brightened bunched burdens bushed butting cant caped cared
     catting changing chocked chocking choke choker chokes chowed chowing clapped coked
     coking cooked cooking cuttings dagger dancer dander dangers danker daughters dill dills
     disappears diving draped exiting fill filling fills flapped fridge ganging gaped gill
@@ -43,13 +43,14 @@ REAL_NEIGHBOURS: frozenset[str] = _words(
     kiln kilning kilo kilt kinked knaves knifed knifes lapped laughter licked liking liming
     lining live livings loose loving lunched manger mill milling mills moose munched mushed
     nicked noise nooses nose nutting olive outsider outsides outsize overdoes overdone
-    overdoses palls picked piles pill pilling pinched polls projection protections pulls
-    punches pusher pushes putting raced raged raked ranger ranging rape rapes rapid rapped
-    rared rasped rated raved razed razors reaped retraining ricked ridge rill rills roped
-    rushed rutting sacred sapped scaled scare scares scarfed scarred scored seared shared
-    sicked sill sills skill slipped slopped snapped snared soared spared spills stared
-    straggle straggled strange strangler strangles suicides swapped tables tablet taped
-    terrifies ticked till tilling tills vaped weapons wicked will willing wills
+    overdoses palls pant picked piles pill pilling pinched polls projection protections
+    pulls punches pusher pushes putting raced raged raked ranger ranging rant rape rapes
+    rapid rapped rared rasped rated raved razed razors reaped retraining ricked ridge rill
+    rills roped rushed rutting sacred sapped scaled scare scares scarfed scarred scored
+    seared shared sicked sill sills skill slipped slopped snapped snared soared spared
+    spills stared straggle straggled strange strangler strangles suicides swapped tables
+    tablet taped terrifies ticked till tilling tills vaped waft wait wan wand wane wank
+    wants wart watt weapons went wicked will willing wills wont
     """
 )
 
