@@ -1,7 +1,8 @@
 """The phrase language of ``content/*_phrases.yaml``, compiled to regular expressions.
 
 Phrase authors write one line per idea; the compiler adds what people vary without thinking:
-inflections of a verb (``hit+`` = hit, hits, hitting, hittin), letters typed twice or once,
+inflections of a verb (``hit+`` = hit, hits, hitting, hittin), letters typed twice or once
+(both sides are `squeeze`d),
 a few words in between. So a list stays short, and unseen wording of a known idea still
 matches. Everything is checked at load: a phrase that does not compile names itself.
 """
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
 
 from bot.safety.normalise import normalise
 
@@ -67,19 +70,56 @@ def inflect(verb: str) -> set[str]:
     return forms
 
 
+_RUNS = re.compile(r"([^\W\d_])\1+")
+
+
+def squeeze(text: str) -> str:
+    """Every run of one letter to a single letter, in phrases and text alike.
+
+    So "kil" finds "kill" and "die" finds "diie", and a doubled letter never has to be
+    listed; "911" keeps its digits.
+    """
+    return _RUNS.sub(r"\1", text)
+
+
 def _letters(word: str) -> str:
-    """Each letter may repeat, so "kil" finds "kill" and "die" finds "diie"."""
-    return "".join(f"{re.escape(ch)}+" if ch.isalpha() else re.escape(ch) for ch in word)
+    return re.escape(squeeze(word))
 
 
-def _word_forms(word: str) -> tuple[list[str], set[str]]:
-    """Regexes for one `_`-joined part of an alternative, and the plain words it knows."""
+@dataclass(frozen=True)
+class Rule:
+    """One compiled phrase, with the words one of which must be in a message for it to match.
+
+    Checking that set first skips most regexes for most messages (the detector's speed).
+    """
+
+    source: str
+    regex: re.Pattern[str]
+    anchors: frozenset[str]
+    prefixes: tuple[str, ...]
+
+    def could_match(self, words: frozenset[str]) -> bool:
+        if not self.anchors and not self.prefixes:
+            return True
+        if not self.anchors.isdisjoint(words):
+            return True
+        return any(w.startswith(self.prefixes) for w in words) if self.prefixes else False
+
+
+@cache
+def _normal(word: str) -> str:
+    return normalise(word)
+
+
+def _word_forms(word: str) -> tuple[list[str], set[str], set[str], str | None]:
+    """Regexes for one `_`-joined part of an alternative, the plain words it knows, its
+    possible first words (squeezed) and, for ``word*``, its prefix."""
     prefix = word.endswith("*") and len(word) > 1
     verb = word.endswith("+") and len(word) > 1
     body = word[:-1] if prefix or verb else word
     if not re.fullmatch(r"[^\s*+~|^$]+", body):
         raise ValueError(f"bad word {word!r}")
-    text = normalise(body)
+    text = _normal(body)
     if not text:
         raise ValueError(f"{word!r} is empty once normalised")
     words = text.split()
@@ -89,26 +129,41 @@ def _word_forms(word: str) -> tuple[list[str], set[str]]:
     if verb:
         forms = inflect(last)
         known |= forms
-        tail = "(?:" + "|".join(sorted((_letters(f) for f in forms), key=len, reverse=True)) + ")"
+        tail = "(?:" + "|".join(sorted({_letters(f) for f in forms}, key=len, reverse=True)) + ")"
     else:
         tail = _letters(last) + (r"\S*" if prefix else "")
-    return [(head + " " if head else "") + tail], known
+    if len(words) > 1:
+        firsts, first_prefix = {squeeze(words[0])}, None
+    elif prefix:
+        firsts, first_prefix = set(), squeeze(last)
+    else:
+        firsts, first_prefix = {squeeze(f) for f in (inflect(last) if verb else {last})}, None
+    return [(head + " " if head else "") + tail], known, firsts, first_prefix
 
 
-def _alternative(alt: str) -> tuple[str, set[str]]:
+def _alternative(alt: str) -> tuple[str, set[str], set[str], str | None]:
     parts: list[str] = []
     known: set[str] = set()
-    for word in alt.split("_"):
+    firsts: set[str] = set()
+    first_prefix: str | None = None
+    for i, word in enumerate(alt.split("_")):
         if not word:
             raise ValueError(f"empty word in {alt!r}")
-        regexes, words = _word_forms(word)
+        regexes, words, word_firsts, word_prefix = _word_forms(word)
         parts.extend(regexes)
         known |= words
-    return " ".join(parts), known
+        if i == 0:
+            firsts, first_prefix = word_firsts, word_prefix
+    return " ".join(parts), known, firsts, first_prefix
 
 
 def compile_phrase(phrase: str, vocab: set[str] | None = None) -> re.Pattern[str]:
-    """Turn one YAML phrase into a regex over normalised text (see risk_phrases.yaml).
+    """Turn one YAML phrase into a regex over normalised, `squeeze`d text."""
+    return compile_rule(phrase, vocab).regex
+
+
+def compile_rule(phrase: str, vocab: set[str] | None = None) -> Rule:
+    """Turn one YAML phrase into a `Rule` (see risk_phrases.yaml for the syntax).
 
     Raises ValueError naming the problem. Words the phrase knows are added to `vocab`.
     """
@@ -116,6 +171,9 @@ def compile_phrase(phrase: str, vocab: set[str] | None = None) -> re.Pattern[str
         raise ValueError(f"phrase {phrase!r} is not text")
     parts: list[str] = []
     start = end = False
+    best_len = -1
+    anchors: set[str] = set()
+    anchor_prefixes: set[str] = set()
     for token in phrase.split():
         if token == "^":
             start = True
@@ -134,11 +192,20 @@ def compile_phrase(phrase: str, vocab: set[str] | None = None) -> re.Pattern[str
             if not alts:
                 raise ValueError(f"empty choice in {phrase!r}")
             compiled = []
+            firsts: set[str] = set()
+            prefixes: set[str] = set()
             for alt in alts:
-                regex, words = _alternative(alt)
+                regex, words, alt_firsts, alt_prefix = _alternative(alt)
                 compiled.append(regex)
+                firsts |= alt_firsts
+                if alt_prefix:
+                    prefixes.add(alt_prefix)
                 if vocab is not None:
                     vocab |= words
+            # The anchor: the choice whose shortest word is longest (rarest in messages).
+            shortest = min([len(w) for w in firsts] + [len(p) for p in prefixes])
+            if shortest > best_len:
+                best_len, anchors, anchor_prefixes = shortest, firsts, prefixes
             ordered = sorted(set(compiled), key=len, reverse=True)
             parts.append("(?:" + "|".join(ordered) + ") ")
     if not any(p not in (_GAP, _WIDE, _ANY) for p in parts):
@@ -147,17 +214,51 @@ def compile_phrase(phrase: str, vocab: set[str] | None = None) -> re.Pattern[str
     # both sides; "^" and "$" then sit just outside those guard spaces.
     head = "^ " if start else "(?:^| )"
     tail = "$" if end else ""
-    return re.compile(head + "".join(parts) + tail)
+    return Rule(source=phrase, regex=re.compile(head + "".join(parts) + tail),
+                anchors=frozenset(anchors), prefixes=tuple(sorted(anchor_prefixes)))
+
+
+class RuleSet:
+    """A list of rules indexed by anchor word, so a message only meets the rules it could
+    match: a few dictionary look-ups per word instead of a check per rule."""
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self.rules = tuple(rules)
+        self._by_word: dict[str, list[int]] = {}
+        self._always: list[int] = []
+        self._prefixed: list[int] = []
+        for i, rule in enumerate(self.rules):
+            for word in rule.anchors:
+                self._by_word.setdefault(word, []).append(i)
+            if rule.prefixes:
+                self._prefixed.append(i)
+            if not rule.anchors and not rule.prefixes:
+                self._always.append(i)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def candidates(self, words: frozenset[str]) -> list[Rule]:
+        """The rules whose anchor is among `words`, in file order."""
+        found = set(self._always)
+        for word in words:
+            hit = self._by_word.get(word)
+            if hit:
+                found.update(hit)
+        for i in self._prefixed:
+            if i not in found and any(w.startswith(self.rules[i].prefixes) for w in words):
+                found.add(i)
+        return [self.rules[i] for i in sorted(found)]
 
 
 def compile_all(
     phrases: Iterable[str], vocab: set[str] | None = None, *, where: str = ""
-) -> tuple[re.Pattern[str], ...]:
+) -> RuleSet:
     """Compile a list, re-raising the first failure with where it is."""
     out = []
     for phrase in phrases:
         try:
-            out.append(compile_phrase(phrase, vocab))
+            out.append(compile_rule(phrase, vocab))
         except (ValueError, re.error) as exc:
             raise ValueError(f"{where}: {exc}" if where else str(exc)) from None
-    return tuple(out)
+    return RuleSet(out)

@@ -20,7 +20,7 @@ import yaml
 from pydantic import ValidationError
 
 from bot.safety.normalise import SHORT_FORMS, fold, normalise
-from bot.safety.phrases import compile_all, compile_phrase
+from bot.safety.phrases import RuleSet, compile_all, compile_phrase, squeeze
 from bot.safety.spelling import KEY_WORDS
 
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
@@ -88,13 +88,16 @@ _COMMON = frozenset(
 
 @dataclass(frozen=True)
 class _RiskRules:
-    kinds: Mapping[Risk, tuple[re.Pattern[str], ...]]
-    benign: tuple[re.Pattern[str], ...]
-    unsure: tuple[re.Pattern[str], ...]
-    theirs: tuple[re.Pattern[str], ...]
-    own: tuple[re.Pattern[str], ...]
-    past: tuple[re.Pattern[str], ...]
+    kinds: Mapping[Risk, RuleSet]
+    benign: RuleSet
+    unsure: RuleSet
+    theirs: RuleSet
+    own: RuleSet
+    past: RuleSet
     vocab: frozenset[str]
+
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _load_yaml(path: Path) -> object:
@@ -103,7 +106,7 @@ def _load_yaml(path: Path) -> object:
     except OSError as exc:
         raise SafetyFileError(path, f"cannot read ({exc.strerror})") from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader, C if available
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
@@ -176,10 +179,18 @@ def _strip_reported_speech(text: str) -> str:
     return _QUOTED.sub(" ", fold(text))
 
 
-def _mask(text: str, patterns: Iterable[re.Pattern[str]]) -> str:
-    for pattern in patterns:
-        text = pattern.sub(lambda m: " " + "_ " * len(m.group(0).split()), text)
+def _mask(text: str, rules: RuleSet, words: frozenset[str]) -> str:
+    for rule in rules.candidates(words):
+        text = rule.regex.sub(lambda m: " " + "_ " * len(m.group(0).split()), text)
     return text
+
+
+def _any(rules: RuleSet, text: str, words: frozenset[str]) -> bool:
+    return any(r.regex.search(text) for r in rules.candidates(words))
+
+
+def _count(rules: RuleSet, text: str, words: frozenset[str]) -> int:
+    return sum(1 for r in rules.candidates(words) if r.regex.search(text))
 
 
 def _about_someone_else(text: str, start: int, matched: str) -> bool:
@@ -200,12 +211,20 @@ def _about_someone_else(text: str, start: int, matched: str) -> bool:
     return False
 
 
+# Text is matched `squeeze`d ("will" is "wil"), so the word sets above are squeezed too.
+_THIRD = {squeeze(w) for w in _THIRD}
+_FIRST = {squeeze(w) for w in _FIRST}
+_RELATIONS = {squeeze(w) for w in _RELATIONS}
+
 # -- distance: "he never hit me", "i used to self harm" ---------------------------------------
 
 _NEGATORS = {"not", "never", "no", "nt"}
 # "I can't believe he hit me", "I can't stop hurting myself": the negator is not a denial.
 _NOT_A_DENIAL = {"think", "know", "believe", "sure", "understand", "remember", "care", "mind",
                  "stop", "help", "wait", "even", "tell", "say", "explain"}
+
+
+_NOT_A_DENIAL = {squeeze(w) for w in _NOT_A_DENIAL}
 
 
 def _negated(text: str, start: int, end: int) -> bool:
@@ -243,12 +262,12 @@ class _Hits:
 
 
 def _first_live(
-    text: str, patterns: Iterable[re.Pattern[str]], *, first_person: bool
+    text: str, rules: RuleSet, words: frozenset[str], *, first_person: bool
 ) -> tuple[bool, bool, bool]:
     """(live hit, only distanced hits, a hit about someone else) for one kind's phrases."""
     distanced = other = False
-    for pattern in patterns:
-        for m in pattern.finditer(text):
+    for rule in rules.candidates(words):
+        for m in rule.regex.finditer(text):
             if first_person and _about_someone_else(text, m.start(), m.group(0)):
                 other = True
             elif _negated(text, m.start(), m.end()):
@@ -259,7 +278,7 @@ def _first_live(
 
 
 def _prepared(text: str, vocab: Iterable[str]) -> str:
-    return f" {normalise(text, vocab)} "  # type: ignore[arg-type]
+    return f" {squeeze(normalise(text, vocab))} "  # type: ignore[arg-type]
 
 
 @cache
@@ -271,33 +290,40 @@ def _read(text: str) -> _Hits:
     rules = _risk_rules()
     vocab = _vocab()
     prepared = _prepared(text, vocab)
-    plain = _mask(prepared, rules.benign)
+    words = frozenset(prepared.split())
+    plain = _mask(prepared, rules.benign, words)
     stripped = _strip_reported_speech(text)
-    own_text = plain if stripped == fold(text) else _mask(_prepared(stripped, vocab), rules.benign)
+    if stripped == fold(text):
+        own_text, own_words = plain, words
+    else:
+        own_prepared = _prepared(stripped, vocab)
+        own_words = frozenset(own_prepared.split())
+        own_text = _mask(own_prepared, rules.benign, own_words)
     found: set[Risk] = set()
     distanced_self = their_self = False
-    for risk, patterns in rules.kinds.items():
+    for risk, kind_rules in rules.kinds.items():
         if risk is Risk.SELF_HARM:
-            live, distanced, other = _first_live(own_text, patterns, first_person=True)
+            live, distanced, other = _first_live(own_text, kind_rules, own_words,
+                                                 first_person=True)
             distanced_self = distanced and not live
-            reported = own_text is not plain and _first_live(plain, patterns,
-                                                             first_person=False)[0]
+            reported = own_text is not plain and _first_live(
+                plain, kind_rules, words, first_person=False)[0]
             their_self = (other or reported) and not live
         else:
-            live = _first_live(plain, patterns, first_person=False)[0]
+            live = _first_live(plain, kind_rules, words, first_person=False)[0]
         if live:
             found.add(risk)
-    if Risk.SELF_HARM in found and any(p.search(plain) for p in rules.past):
+    if Risk.SELF_HARM in found and _any(rules.past, plain, words):
         found.discard(Risk.SELF_HARM)  # "that was years ago": ask gently, no card
         distanced_self = True
-    unsure = any(p.search(plain) for p in rules.unsure)
+    unsure = _any(rules.unsure, plain, words)
     return _Hits(
         own=frozenset(found),
         distanced_self_harm=distanced_self,
         their_self_harm=their_self,
         unsure=unsure or distanced_self,
-        theirs_cues=sum(1 for p in rules.theirs if p.search(prepared)),
-        own_cues=sum(1 for p in rules.own if p.search(own_text)),
+        theirs_cues=_count(rules.theirs, prepared, words),
+        own_cues=_count(rules.own, own_text, own_words),
         prepared=prepared,
     )
 
@@ -323,8 +349,8 @@ def detect_risk(text: str) -> Risk | None:
 @dataclass(frozen=True)
 class _TacticRules:
     order: tuple[str, ...]
-    strong: Mapping[str, tuple[re.Pattern[str], ...]]
-    weak: Mapping[str, tuple[re.Pattern[str], ...]]
+    strong: Mapping[str, RuleSet]
+    weak: Mapping[str, RuleSet]
     threshold: float
     margin: float
     vocab: frozenset[str]
@@ -350,8 +376,8 @@ def load_tactic_rules(path: Path = TACTIC_PATH) -> _TacticRules:
     except (TypeError, ValueError):
         raise SafetyFileError(path, "'threshold' and 'margin' must be numbers") from None
     vocab: set[str] = set()
-    strong: dict[str, tuple[re.Pattern[str], ...]] = {}
-    weak: dict[str, tuple[re.Pattern[str], ...]] = {}
+    strong: dict[str, RuleSet] = {}
+    weak: dict[str, RuleSet] = {}
     for tactic in TACTICS:
         spec = tactics.get(tactic) or {}
         if isinstance(spec, list):
@@ -380,9 +406,10 @@ def tactic_scores(text: str) -> dict[str, float]:
 def _scores(prepared: str) -> dict[str, float]:
     rules = _tactic_rules()
     scores: dict[str, float] = {}
+    words = frozenset(prepared.split())
     for tactic in rules.order:
-        score = 2.0 * sum(1 for p in rules.strong[tactic] if p.search(prepared))
-        score += sum(1 for p in rules.weak[tactic] if p.search(prepared))
+        score = 2.0 * _count(rules.strong[tactic], prepared, words)
+        score += _count(rules.weak[tactic], prepared, words)
         if score:
             scores[tactic] = score
     return scores
@@ -422,12 +449,13 @@ def check_safety_files(content_dir: Path = CONTENT_DIR) -> list[str]:
     from bot.safety.crisis_lines import load_crisis_directory
 
     problems: list[str] = []
-    for path, load in (
-        (content_dir / "risk_phrases.yaml", load_risk_rules),
-        (content_dir / "tactic_phrases.yaml", load_tactic_rules),
+    default = content_dir.resolve() == CONTENT_DIR
+    for path, load, cached in (
+        (content_dir / "risk_phrases.yaml", load_risk_rules, _risk_rules),
+        (content_dir / "tactic_phrases.yaml", load_tactic_rules, _tactic_rules),
     ):
         try:
-            load(path)
+            cached() if default else load(path)  # the default files are loaded once only
         except SafetyFileError as exc:
             problems.append(str(exc))
     lines = content_dir / "crisis_lines.yaml"
