@@ -33,7 +33,7 @@ def _check_content(root: Path) -> int:
     from bot.safety.risk import check_safety_files
 
     content, problems = check_content(root)
-    problems += check_safety_files(root)
+    problems += check_safety_files(root, required=root == DEFAULT_ROOT)
     if (root / "checkins.yaml").exists() or root == DEFAULT_ROOT:
         from bot.content.checkins import check_checkins
 

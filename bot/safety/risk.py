@@ -444,8 +444,12 @@ def guess_tactic(text: str) -> str | None:
 # -- checks -----------------------------------------------------------------------------------
 
 
-def check_safety_files(content_dir: Path = CONTENT_DIR) -> list[str]:
-    """One line per broken safety file (risk phrases, tactic phrases, crisis lines)."""
+def check_safety_files(content_dir: Path = CONTENT_DIR, *, required: bool = True) -> list[str]:
+    """One line per broken safety file (risk phrases, tactic phrases, crisis lines).
+
+    With `required=False` (a content folder other than the bot's own) a missing file is
+    skipped rather than reported.
+    """
     from bot.safety.crisis_lines import load_crisis_directory
 
     problems: list[str] = []
@@ -454,11 +458,15 @@ def check_safety_files(content_dir: Path = CONTENT_DIR) -> list[str]:
         (content_dir / "risk_phrases.yaml", load_risk_rules, _risk_rules),
         (content_dir / "tactic_phrases.yaml", load_tactic_rules, _tactic_rules),
     ):
+        if not required and not path.exists():
+            continue
         try:
             cached() if default else load(path)  # the default files are loaded once only
         except SafetyFileError as exc:
             problems.append(str(exc))
     lines = content_dir / "crisis_lines.yaml"
+    if not required and not lines.exists():
+        return problems
     try:
         load_crisis_directory(lines)
     except OSError as exc:
