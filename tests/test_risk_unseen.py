@@ -1,6 +1,6 @@
 """Detection on wording the phrase lists were not written from, and on disguised spellings.
 
-tests/fixtures/risk_unseen.yaml holds our own held-out-style statements (guides, checklists,
+tests/fixtures/risk_unseen*.yaml hold our own held-out-style statements (guides, checklists,
 letters in tone). The goals mirror issue 11: recall >= 90 % per kind, false alarms <= 10 %,
 and >= 95 % of tricked variants of caught messages still caught.
 """
@@ -15,9 +15,11 @@ import yaml
 
 from bot.safety import Risk, detect_risks
 
-DATA = yaml.safe_load(
-    (Path(__file__).parent / "fixtures" / "risk_unseen.yaml").read_text(encoding="utf-8")
-)
+_SETS = [
+    yaml.safe_load((Path(__file__).parent / "fixtures" / name).read_text(encoding="utf-8"))
+    for name in ("risk_unseen.yaml", "risk_unseen_2.yaml")
+]
+DATA = {key: [m for data in _SETS for m in data[key]] for key in _SETS[0]}
 KINDS = [Risk.SELF_HARM, Risk.DANGER, Risk.CHILDREN]
 
 LEET = str.maketrans({"i": "1", "e": "3", "o": "0", "a": "4", "s": "$"})
