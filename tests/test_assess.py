@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.reading import read_text
 from bot.safety import Assessment, Risk, Voice, assess, guess_tactic
@@ -164,3 +166,23 @@ def test_every_self_harm_threat_is_named_as_one(message: str) -> None:
 )
 def test_bare_practical_words_do_not_outweigh_the_rest(message: str) -> None:
     assert guess_tactic(message) != "pretext"
+
+
+# -- bad input ------------------------------------------------------------------------------
+
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=400), st.booleans())
+def test_any_text_is_read_without_crashing(text: str, theirs: bool) -> None:
+    found = assess(text, theirs=theirs)
+    assert found.risks <= set(Risk)
+    assert found.voice in (None, Voice.OWN, Voice.THEIRS)
+    assert found.tactic is None or isinstance(found.tactic, str)
+
+
+@pytest.mark.parametrize(
+    "text", ["'" * 5000, "k1" * 2000, "iwanttodie" * 400, "n't " * 1000, "\u200b" * 4000]
+)
+def test_pathological_long_input_is_read(text: str) -> None:
+    assert isinstance(assess(text), Assessment)
