@@ -36,8 +36,9 @@ def _texts(node: object) -> list[str]:
 
 def workload() -> list[str]:
     plain: list[str] = []
-    for name in ("risk_corpus.yaml", "risk_unseen.yaml", "hoover_messages.yaml",
-                 "hoover_messages_blind.yaml"):
+    names = ["risk_corpus.yaml", "hoover_messages.yaml", "hoover_messages_blind.yaml"]
+    names += sorted(p.name for p in FIXTURES.glob("risk_unseen*.yaml"))
+    for name in names:
         plain += _texts(yaml.safe_load((FIXTURES / name).read_text(encoding="utf-8")))
     tricked = []
     for text in plain:
