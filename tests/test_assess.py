@@ -129,7 +129,7 @@ def _load(name: str) -> list[tuple[str, str]]:
 
 
 HOOVERS = _load("hoover_messages.yaml")
-BLIND = _load("hoover_messages_blind.yaml")
+BLIND = _load("hoover_messages_blind.yaml") + _load("hoover_messages_blind_2.yaml")
 
 
 def test_hoover_fixture_is_big_and_covers_every_tactic() -> None:
