@@ -4,7 +4,8 @@ A person in crisis types fast on a phone ("mysefl", "suicdal", "iwanttodie"), an
 hide words on purpose. Only words that matter for safety are corrected, and never into a
 real English word's place: `REAL_NEIGHBOURS` lists the dictionary words one edit away from a
 key word ("will" is one letter from "kill" and must stay "will"). Regenerate it when
-`KEY_WORDS` changes: ``python -m bot.safety.spelling /usr/share/dict/words``.
+`KEY_WORDS` changes: ``python -m bot.safety.spelling WORDLIST`` (one word a line, e.g. the
+Debian package wamerican's list), and paste its output below.
 """
 
 from __future__ import annotations
