@@ -218,3 +218,14 @@ def test_a_plain_message_has_no_tactic() -> None:
 def test_hey_only_for_a_bare_greeting() -> None:
     assert guess_tactic("hey") == "hey"
     assert guess_tactic("hey, you still have my keys") == "pretext"
+
+
+def test_one_slip_corrections_fix_key_words_and_leave_real_words_alone() -> None:
+    from bot.safety.spelling import KEY_WORDS, REAL_NEIGHBOURS, correct, edits1
+
+    assert correct("mysefl") == "myself" and correct("suicdal") == "suicidal"
+    assert correct("wnat") == "want"
+    for word in ("will", "bill", "skill", "kiln", "tablet", "scare", "wand", "bride"):
+        assert correct(word) == word
+    # Every protected word really is one edit from a key word (the list is not stale junk).
+    assert all(any(w in edits1(k) for k in KEY_WORDS) for w in REAL_NEIGHBOURS)
