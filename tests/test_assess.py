@@ -19,7 +19,8 @@ from bot.safety import Assessment, Risk, Voice, assess, guess_tactic
     "message",
     ["I can't do this anymore", "what's the point", "I'm so tired of everything",
      "I don't know how much more I can take", "i cant take it anymore", "I give up",
-     "I used to self harm", "I no longer want to die but it's hard"],
+     "I used to self harm", "I no longer want to die but it's hard",
+     "death doesn't scare me anymore", "I looked up the dose on my pills"],
 )
 def test_worrying_but_unclear_asks_gently_without_a_card(message: str) -> None:
     found = assess(message)
@@ -31,7 +32,8 @@ def test_worrying_but_unclear_asks_gently_without_a_card(message: str) -> None:
     "message",
     ["what a day, the bus was late and I spilled my coffee", "work was so boring today",
      "I'm tired, going to bed early", "ugh mondays", "I can't do this maths homework",
-     "what's the point of this meeting lol"],
+     "what's the point of this meeting lol", "My grandad died last year",
+     "I said goodbye to him at the door", "I feel alive again", "help me not reply"],
 )
 def test_ordinary_venting_is_not_unsure(message: str) -> None:
     found = assess(message)
