@@ -1,6 +1,7 @@
 """Command-line entry: the three pinned commands, with clear one-line errors and exit codes.
 
-Exit codes: 0 fine, 1 content problems (check-content), 2 bad settings or usage.
+Exit codes: 0 fine, 1 content problems (check-content), 2 bad settings, a broken safety file
+or usage.
 """
 
 from __future__ import annotations
@@ -29,7 +30,10 @@ def main(argv: list[str]) -> int:
 
 
 def _check_content(root: Path) -> int:
+    from bot.safety.risk import check_safety_files
+
     content, problems = check_content(root)
+    problems += check_safety_files(root, required=root == DEFAULT_ROOT)
     if (root / "checkins.yaml").exists() or root == DEFAULT_ROOT:
         from bot.content.checkins import check_checkins
 
@@ -52,9 +56,28 @@ def _load() -> object:
         return None
 
 
+def _safety_problem() -> str | None:
+    """The first broken safety file (risk/tactic phrases, crisis lines), as one line.
+
+    Checked before anything starts, so a broken file stops start-up instead of failing on
+    the first message someone types; loading here also compiles the phrases once.
+    """
+    from bot.safety.risk import check_safety_files, warm
+
+    problems = check_safety_files()
+    if problems:
+        return problems[0]
+    warm()
+    return None
+
+
 def _console() -> int:
     from bot.console import run_console
 
+    problem = _safety_problem()
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     content = _load()
     if content is None:
         return 1
@@ -67,6 +90,10 @@ def _run(explicit: bool = False) -> int:
 
     from bot.settings import Settings
 
+    problem = _safety_problem()
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     try:
         settings = Settings()
     except ValidationError as exc:

@@ -13,6 +13,8 @@ from tests.harness import RunningBot, sent_texts
 
 ANA = 6161
 THREAT = "if you don't answer me I'll kill myself"
+#: Talks to "you" with no cue either way: whose words these are is unclear, so the bot asks.
+UNCLEAR = "you know I will kill myself tonight"
 
 
 async def to_what_did_they_send(bot: RunningBot, user: int) -> None:
@@ -52,7 +54,7 @@ async def test_a_forwarded_threat_is_their_words_wherever_it_arrives(bot: Runnin
 async def test_unclear_whose_words_get_numbers_and_the_two_button_question(
         bot: RunningBot) -> None:
     await bot.command(ANA, "/start")
-    texts = sent_texts(await bot.say(ANA, "I'll kill myself tonight"))
+    texts = sent_texts(await bot.say(ANA, UNCLEAR))
     assert "findahelpline.com" in texts[0]                 # numbers never wait
     assert "Thank you for telling me" not in texts[0]
     bot.find_button(ANA, "These are my own thoughts")
@@ -63,7 +65,7 @@ async def test_unclear_whose_words_get_numbers_and_the_two_button_question(
 
 async def test_my_own_thoughts_are_met_with_care(bot: RunningBot) -> None:
     await bot.command(ANA, "/start")
-    await bot.say(ANA, "I'll kill myself tonight")
+    await bot.say(ANA, UNCLEAR)
     texts = sent_texts(await bot.tap(ANA, "These are my own thoughts"))
     assert "Thank you for telling me" in texts[-1]
     assert await bot.store.records(ANA) == []
@@ -118,3 +120,13 @@ async def test_worrying_but_unclear_words_get_the_gentle_check(
     await bot.say(ANA, "I can't do this anymore")
     texts = sent_texts(await bot.tap(ANA, "I'm OK"))
     assert any("safe right now" in t for t in texts)  # back where they were in /urge
+
+
+async def test_plainly_own_words_get_the_self_harm_card_without_a_question(
+        bot: RunningBot) -> None:
+    await bot.command(ANA, "/start")
+    texts = sent_texts(await bot.say(ANA, "I'll kill myself tonight"))
+    assert "findahelpline.com" in texts[0]
+    assert "Thank you for telling me" in "\n".join(texts)
+    with pytest.raises(AssertionError):
+        bot.find_button(ANA, "These are my own thoughts")

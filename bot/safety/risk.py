@@ -1,9 +1,10 @@
 """Risk language and hoover tactics in free text, read in memory and then forgotten.
 
 Matching is phrase lists (``content/risk_phrases.yaml``, ``content/tactic_phrases.yaml``)
-over `normalise`d text rather than a model: it runs offline, is explainable to a reviewer,
-and a missed wording is fixed by adding one line of YAML. The lists lean towards false
-alarms on purpose: an extra crisis card costs little, a missed one may cost a life.
+over `normalise`d text rather than a model: it runs offline in well under a millisecond, is
+explainable to a reviewer, and a missed wording is fixed by adding one line of YAML. The
+lists lean towards false alarms on purpose: an extra crisis card costs little, a missed one
+may cost a life. See docs/risk_detection.md for the method and the measured figures.
 """
 
 from __future__ import annotations
@@ -16,12 +17,17 @@ from functools import cache
 from pathlib import Path
 
 import yaml
+from pydantic import ValidationError
 
-from bot.safety.normalise import fold, normalise
+from bot.safety.normalise import SHORT_FORMS, fold, normalise
+from bot.safety.phrases import RuleSet, compile_all, compile_phrase, squeeze
+from bot.safety.spelling import KEY_WORDS
 
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 RISK_PATH = CONTENT_DIR / "risk_phrases.yaml"
 TACTIC_PATH = CONTENT_DIR / "tactic_phrases.yaml"
+
+__all__ = ["compile_phrase"]  # re-exported for tests and tools
 
 
 class Risk(StrEnum):
@@ -48,74 +54,107 @@ TACTICS: tuple[str, ...] = (
     "missing",
 )
 
-# -- pattern compiler -----------------------------------------------------------------------
 
-_GAP = r"(?:\S+ ){0,3}"  # "~": up to three words
-_ANY = r"\S+ "  # "*": exactly one word
+class SafetyFileError(ValueError):
+    """A safety file that cannot be used; the message is one line naming file and problem."""
 
-
-def _letters(word: str) -> str:
-    """Each letter may repeat, so "kil" finds "kill" and "die" finds "diie"."""
-    return "".join(f"{re.escape(ch)}+" if ch.isalpha() else re.escape(ch) for ch in word)
-
-
-def _alternative(alt: str) -> str:
-    prefix = alt.endswith("*") and len(alt) > 1
-    text = normalise((alt[:-1] if prefix else alt).replace("_", " "))
-    if not text:
-        raise ValueError(f"phrase part {alt!r} is empty once normalised")
-    words = [_letters(w) for w in text.split()]
-    return " ".join(words) + (r"\S*" if prefix else "")
+    def __init__(self, path: Path, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path.name}: {problem}")
 
 
-def compile_phrase(phrase: str) -> re.Pattern[str]:
-    """Turn one YAML phrase into a regex over normalised text (see the YAML header)."""
-    parts: list[str] = []
-    start = end = False
-    for token in phrase.split():
-        if token == "^":
-            start = True
-        elif token == "$":
-            end = True
-        elif token == "~":
-            parts.append(_GAP)
-        elif token == "*":
-            parts.append(_ANY)
-        else:
-            alts = sorted({_alternative(a) for a in token.split("|") if a}, key=len, reverse=True)
-            parts.append("(?:" + "|".join(alts) + ") ")
-    if not parts:
-        raise ValueError(f"empty phrase {phrase!r}")
-    # Text is matched as " words " so every word, first and last included, has a space on
-    # both sides; "^" and "$" then sit just outside those guard spaces.
-    head = "^ " if start else "(?:^| )"
-    tail = "$" if end else ""
-    return re.compile(head + "".join(parts) + tail)
-
-
-def _compile_all(phrases: Iterable[str]) -> tuple[re.Pattern[str], ...]:
-    return tuple(compile_phrase(p) for p in phrases)
-
-
-def _prepared(text: str) -> str:
-    return f" {normalise(text)} "
-
-
-# -- risk -----------------------------------------------------------------------------------
+# Everyday words so run-together text splits well ("imstandingonthebridge"); the phrase
+# files add their own words at load.
+_COMMON = frozenset(
+    str.split(
+        """a about after again all also always am an and any anyone anything are around as at
+    away back bad be because been before being best better big but by call can come could
+    day days did do does done down each even ever every everyone everything feel feeling
+    for from get getting go going gone good got had has have he help her here him his home
+    how i if in into is it its just keep know last leave life like little long look lot
+    love make me more most much my myself need never new next night no nobody not nothing
+    now of off ok okay on once one only or other our out over people please really right
+    said same say see she should so some someone something still stop such sure take tell
+    than thank thanks that the their them then there these they thing things think this
+    those though thought through time to today together tomorrow tonight too try up us
+    very want was way we week well went were what when where which while who why will
+    with without work would yeah year years yes yet you your yourself therapist
+    everybody somebody anybody afternoon morning evening yesterday weekend understand
+    remember believe anymore happened happening already another because"""
+    )
+)
 
 
 @dataclass(frozen=True)
 class _RiskRules:
-    kinds: Mapping[Risk, tuple[re.Pattern[str], ...]]
-    benign: tuple[re.Pattern[str], ...]
+    kinds: Mapping[Risk, RuleSet]
+    benign: RuleSet
+    unsure: RuleSet
+    theirs: RuleSet
+    own: RuleSet
+    past: RuleSet
+    vocab: frozenset[str]
+
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _load_yaml(path: Path) -> object:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SafetyFileError(path, f"cannot read ({exc.strerror})") from None
+    try:
+        return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader, C if available
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise SafetyFileError(path, f"not valid YAML{where}") from None
+
+
+def _phrase_list(path: Path, raw: Mapping[str, object], key: str, *, required: bool) -> list[str]:
+    value = raw.get(key)
+    if value is None and not required:
+        return []
+    if not isinstance(value, list) or (required and not value):
+        raise SafetyFileError(path, f"'{key}' must be a non-empty list of phrases")
+    return value
+
+
+def load_risk_rules(path: Path = RISK_PATH) -> _RiskRules:
+    """Read and compile the risk file; `SafetyFileError` on the first problem."""
+    raw = _load_yaml(path)
+    if not isinstance(raw, dict):
+        raise SafetyFileError(path, "must be a mapping of kinds to phrase lists")
+    known = {r.value for r in Risk} | {"benign", "unsure", "theirs", "own", "past"}
+    unknown = sorted(str(k) for k in raw if k not in known)
+    if unknown:
+        raise SafetyFileError(path, f"unknown section {unknown[0]!r}")
+    vocab: set[str] = set()
+    try:
+        kinds = {
+            risk: compile_all(_phrase_list(path, raw, risk.value, required=True), vocab,
+                              where=risk.value)
+            for risk in Risk
+        }
+        extra = {
+            key: compile_all(_phrase_list(path, raw, key, required=False), vocab, where=key)
+            for key in ("benign", "unsure", "theirs", "own", "past")
+        }
+    except ValueError as exc:
+        if isinstance(exc, SafetyFileError):
+            raise
+        raise SafetyFileError(path, f"phrase does not compile: {exc}") from None
+    return _RiskRules(kinds=kinds, vocab=frozenset(vocab), **extra)
 
 
 @cache
-def _risk_rules(path: Path = RISK_PATH) -> _RiskRules:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    kinds = {risk: _compile_all(raw[risk.value]) for risk in Risk}
-    return _RiskRules(kinds=kinds, benign=_compile_all(raw.get("benign", [])))
+def _risk_rules() -> _RiskRules:
+    return load_risk_rules(RISK_PATH)
 
+
+# -- whose words ------------------------------------------------------------------------------
 
 _THIRD = {"he", "she", "they", "him", "his", "her", "them", "their", "himself", "herself"}
 _FIRST = {"i", "me", "my", "myself", "we", "us", "our", "im", "ive"}
@@ -140,10 +179,18 @@ def _strip_reported_speech(text: str) -> str:
     return _QUOTED.sub(" ", fold(text))
 
 
-def _mask(text: str, patterns: Iterable[re.Pattern[str]]) -> str:
-    for pattern in patterns:
-        text = pattern.sub(lambda m: " " + "_ " * len(m.group(0).split()), text)
+def _mask(text: str, rules: RuleSet, words: frozenset[str]) -> str:
+    for rule in rules.candidates(words):
+        text = rule.regex.sub(lambda m: " " + "_ " * len(m.group(0).split()), text)
     return text
+
+
+def _any(rules: RuleSet, text: str, words: frozenset[str]) -> bool:
+    return any(r.regex.search(text) for r in rules.candidates(words))
+
+
+def _count(rules: RuleSet, text: str, words: frozenset[str]) -> int:
+    return sum(1 for r in rules.candidates(words) if r.regex.search(text))
 
 
 def _about_someone_else(text: str, start: int, matched: str) -> bool:
@@ -157,37 +204,137 @@ def _about_someone_else(text: str, start: int, matched: str) -> bool:
     before = text[:start].split()[-5:]
     for i in range(len(before) - 1, -1, -1):
         word = before[i]
-        if word in _RELATIONS:
-            return True
-        if word in _THIRD:
+        if word in _RELATIONS or word in _THIRD:
             return True
         if word in _FIRST:
             return False
     return False
 
 
-def _matches(text: str, patterns: Iterable[re.Pattern[str]], *, first_person: bool) -> bool:
-    for pattern in patterns:
-        for m in pattern.finditer(text):
-            if not first_person or not _about_someone_else(text, m.start(), m.group(0)):
+# Text is matched `squeeze`d ("will" is "wil"), so the word sets above are squeezed too.
+_THIRD = {squeeze(w) for w in _THIRD}
+_FIRST = {squeeze(w) for w in _FIRST}
+_RELATIONS = {squeeze(w) for w in _RELATIONS}
+
+# -- distance: "he never hit me", "i used to self harm" ---------------------------------------
+
+_NEGATORS = {"not", "never", "no", "nt"}
+# "I can't believe he hit me", "I can't stop hurting myself": the negator is not a denial.
+_NOT_A_DENIAL = {"think", "know", "believe", "sure", "understand", "remember", "care", "mind",
+                 "stop", "help", "wait", "even", "tell", "say", "explain"}
+
+
+_NOT_A_DENIAL = {squeeze(w) for w in _NOT_A_DENIAL}
+
+
+def _negated(text: str, start: int, end: int) -> bool:
+    """A negator just before the phrase ("never hit me", "not afraid of him"), or a past
+    that is over ("used to", "no longer", "years ago" right after it).
+
+    "I can't believe he hit me" is not negated: a negator before a thinking verb is about
+    the thinking.
+    """
+    before = text[:start].split()[-3:]
+    for i, word in enumerate(before):
+        if word in _NEGATORS:
+            following = before[i + 1] if i + 1 < len(before) else ""
+            if following not in _NOT_A_DENIAL:
                 return True
-    return False
+        if word == "used" and i + 1 < len(before) and before[i + 1] == "to":
+            return True
+        if word == "longer" and i > 0 and before[i - 1] == "no":
+            return True
+    after = text[end:].split()[:4]
+    return "ago" in after and bool({"years", "months", "long"} & set(after))
+
+
+@dataclass(frozen=True)
+class _Hits:
+    """What the phrase files found in one message."""
+
+    own: frozenset[Risk]  # live risks that read as the user's own (or anyone's, for danger)
+    distanced_self_harm: bool  # only negated/past self-harm ("i no longer want to die")
+    their_self_harm: bool  # self-harm words in reported speech or about him/her
+    unsure: bool
+    theirs_cues: int
+    own_cues: int
+    prepared: str
+
+
+def _first_live(
+    text: str, rules: RuleSet, words: frozenset[str], *, first_person: bool
+) -> tuple[bool, bool, bool]:
+    """(live hit, only distanced hits, a hit about someone else) for one kind's phrases."""
+    distanced = other = False
+    for rule in rules.candidates(words):
+        for m in rule.regex.finditer(text):
+            if first_person and _about_someone_else(text, m.start(), m.group(0)):
+                other = True
+            elif _negated(text, m.start(), m.end()):
+                distanced = True
+            else:
+                return True, False, other
+    return False, distanced, other
+
+
+def _prepared(text: str, vocab: Iterable[str]) -> str:
+    return f" {squeeze(normalise(text, vocab))} "  # type: ignore[arg-type]
+
+
+@cache
+def _vocab() -> frozenset[str]:
+    return _risk_rules().vocab | _tactic_rules().vocab | _COMMON | KEY_WORDS | SHORT_FORMS
+
+
+def _read(text: str) -> _Hits:
+    rules = _risk_rules()
+    vocab = _vocab()
+    prepared = _prepared(text, vocab)
+    words = frozenset(prepared.split())
+    plain = _mask(prepared, rules.benign, words)
+    stripped = _strip_reported_speech(text)
+    if stripped == fold(text):
+        own_text, own_words = plain, words
+    else:
+        own_prepared = _prepared(stripped, vocab)
+        own_words = frozenset(own_prepared.split())
+        own_text = _mask(own_prepared, rules.benign, own_words)
+    found: set[Risk] = set()
+    distanced_self = their_self = False
+    for risk, kind_rules in rules.kinds.items():
+        if risk is Risk.SELF_HARM:
+            live, distanced, other = _first_live(own_text, kind_rules, own_words,
+                                                 first_person=True)
+            distanced_self = distanced and not live
+            reported = own_text is not plain and _first_live(
+                plain, kind_rules, words, first_person=False)[0]
+            their_self = (other or reported) and not live
+        else:
+            live = _first_live(plain, kind_rules, words, first_person=False)[0]
+        if live:
+            found.add(risk)
+    if Risk.SELF_HARM in found and _any(rules.past, plain, words):
+        found.discard(Risk.SELF_HARM)  # "that was years ago": ask gently, no card
+        distanced_self = True
+    unsure = _any(rules.unsure, plain, words)
+    return _Hits(
+        own=frozenset(found),
+        distanced_self_harm=distanced_self,
+        their_self_harm=their_self,
+        unsure=unsure or distanced_self,
+        theirs_cues=_count(rules.theirs, prepared, words),
+        own_cues=_count(rules.own, own_text, own_words),
+        prepared=prepared,
+    )
 
 
 def detect_risks(text: str) -> frozenset[Risk]:
-    """Every kind of risk the message reads as; empty when none."""
-    rules = _risk_rules()
-    plain = _mask(_prepared(text), rules.benign)
-    own = _mask(_prepared(_strip_reported_speech(text)), rules.benign)
-    found: set[Risk] = set()
-    for risk, patterns in rules.kinds.items():
-        if risk is Risk.SELF_HARM:
-            hit = _matches(own, patterns, first_person=True)
-        else:
-            hit = _matches(plain, patterns, first_person=False)
-        if hit:
-            found.add(risk)
-    return frozenset(found)
+    """Every kind of risk the message reads as; empty when none.
+
+    Self-harm counts only when it reads as the writer's own: not a quote he is reported to
+    have sent, not "he threatened suicide" (those are his hoover, see `assess`).
+    """
+    return _read(text).own
 
 
 def detect_risk(text: str) -> Risk | None:
@@ -199,23 +346,145 @@ def detect_risk(text: str) -> Risk | None:
 # -- tactics --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _TacticRules:
+    order: tuple[str, ...]
+    strong: Mapping[str, RuleSet]
+    weak: Mapping[str, RuleSet]
+    threshold: float
+    margin: float
+    vocab: frozenset[str]
+
+
+def load_tactic_rules(path: Path = TACTIC_PATH) -> _TacticRules:
+    """Read and compile the tactic file; `SafetyFileError` on the first problem."""
+    raw = _load_yaml(path)
+    if not isinstance(raw, dict):
+        raise SafetyFileError(path, "must be a mapping with 'priority' and 'tactics'")
+    order = raw.get("priority")
+    if not isinstance(order, list) or sorted(map(str, order)) != sorted(TACTICS):
+        raise SafetyFileError(path, f"'priority' must list exactly: {', '.join(TACTICS)}")
+    tactics = raw.get("tactics")
+    if not isinstance(tactics, dict):
+        raise SafetyFileError(path, "'tactics' must map each tactic to its phrases")
+    unknown = sorted(str(t) for t in tactics if t not in TACTICS)
+    if unknown:
+        raise SafetyFileError(path, f"unknown tactic {unknown[0]!r}")
+    try:
+        threshold = float(raw.get("threshold", 2))
+        margin = float(raw.get("margin", 1))
+    except (TypeError, ValueError):
+        raise SafetyFileError(path, "'threshold' and 'margin' must be numbers") from None
+    vocab: set[str] = set()
+    strong: dict[str, RuleSet] = {}
+    weak: dict[str, RuleSet] = {}
+    for tactic in TACTICS:
+        spec = tactics.get(tactic) or {}
+        if isinstance(spec, list):
+            spec = {"strong": spec}
+        if not isinstance(spec, dict) or set(spec) - {"strong", "weak"}:
+            raise SafetyFileError(path, f"tactic {tactic!r} must have 'strong'/'weak' lists")
+        try:
+            strong[tactic] = compile_all(spec.get("strong") or [], vocab, where=tactic)
+            weak[tactic] = compile_all(spec.get("weak") or [], vocab, where=tactic)
+        except ValueError as exc:
+            raise SafetyFileError(path, f"phrase does not compile: {exc}") from None
+    return _TacticRules(order=tuple(order), strong=strong, weak=weak, threshold=threshold,
+                        margin=margin, vocab=frozenset(vocab))
+
+
 @cache
-def _tactic_rules(path: Path = TACTIC_PATH) -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    order = raw["priority"]
-    if sorted(order) != sorted(TACTICS):
-        raise ValueError(f"{path.name}: priority must list exactly {TACTICS}")
-    return tuple((tactic, _compile_all(raw["tactics"][tactic])) for tactic in order)
+def _tactic_rules() -> _TacticRules:
+    return load_tactic_rules(TACTIC_PATH)
+
+
+def tactic_scores(text: str) -> dict[str, float]:
+    """Each tactic's score for a message: 2 per strong phrase found, 1 per weak one."""
+    return _scores(_prepared(text, _vocab()))
+
+
+def _scores(prepared: str) -> dict[str, float]:
+    rules = _tactic_rules()
+    scores: dict[str, float] = {}
+    words = frozenset(prepared.split())
+    for tactic in rules.order:
+        score = 2.0 * _count(rules.strong[tactic], prepared, words)
+        score += _count(rules.weak[tactic], prepared, words)
+        if score:
+            scores[tactic] = score
+    return scores
+
+
+def _guess(prepared: str, *, self_harm: bool) -> str | None:
+    rules = _tactic_rules()
+    scores = _scores(prepared)
+    # Any threat of self-harm is named as one, however sweet or practical the rest.
+    if self_harm or scores.get("self_harm_threat", 0) >= 2:  # noqa: PLR2004 - one strong
+        return "self_harm_threat"
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], rules.order.index(kv[0])))
+    if not ranked or ranked[0][1] < rules.threshold:
+        return None
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+    if ranked[0][1] - runner_up < rules.margin:
+        return None
+    return ranked[0][0]
 
 
 def guess_tactic(text: str) -> str | None:
     """Which hoover tactic a pasted message most looks like, as an enum id, or None.
 
-    The first tactic in the file's priority order wins, so a threat of self-harm inside a
-    sweet message is named as the threat.
+    Guesses only when one tactic clearly leads (thresholds in tactic_phrases.yaml, chosen by
+    measurement); a threat of self-harm, even veiled, is always `self_harm_threat`.
     """
-    prepared = _prepared(text)
-    for tactic, patterns in _tactic_rules():
-        if any(p.search(prepared) for p in patterns):
-            return tactic
-    return None
+    hits = _read(text)
+    self_harm = Risk.SELF_HARM in hits.own or hits.their_self_harm
+    return _guess(hits.prepared, self_harm=self_harm)
+
+
+# -- checks -----------------------------------------------------------------------------------
+
+
+def check_safety_files(content_dir: Path = CONTENT_DIR, *, required: bool = True) -> list[str]:
+    """One line per broken safety file (risk phrases, tactic phrases, crisis lines).
+
+    With `required=False` (a content folder other than the bot's own) a missing file is
+    skipped rather than reported.
+    """
+    from bot.safety.crisis_lines import load_crisis_directory
+
+    problems: list[str] = []
+    default = content_dir.resolve() == CONTENT_DIR
+    for path, load, cached in (
+        (content_dir / "risk_phrases.yaml", load_risk_rules, _risk_rules),
+        (content_dir / "tactic_phrases.yaml", load_tactic_rules, _tactic_rules),
+    ):
+        if not required and not path.exists():
+            continue
+        try:
+            cached() if default else load(path)  # the default files are loaded once only
+        except SafetyFileError as exc:
+            problems.append(str(exc))
+    lines = content_dir / "crisis_lines.yaml"
+    if not required and not lines.exists():
+        return problems
+    try:
+        load_crisis_directory(lines)
+    except OSError as exc:
+        problems.append(f"{lines.name}: cannot read ({exc.strerror})")
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problems.append(f"{lines.name}: not valid YAML{where}")
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(part) for part in err["loc"]) or "file"
+        problems.append(f"{lines.name}: {where}: {err['msg']}")
+    except (ValueError, TypeError) as exc:
+        problems.append(f"{lines.name}: {exc}")
+    return problems
+
+
+def warm() -> None:
+    """Load and compile every phrase now (start-up), so no person waits ~100 ms for it."""
+    _vocab()
+    _read("warm up")
