@@ -21,7 +21,9 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 
 from bot.engine import Profile, UserState
+from bot.store import stats
 from bot.store.schema import MIGRATIONS
+from bot.store.stats import Outcomes
 
 #: Telegram lets a bot delete a message for 48 hours; older ids are of no use to /wipe.
 MESSAGE_WINDOW = timedelta(hours=48)
@@ -315,6 +317,10 @@ class Store:
         # Fold the WAL back so deleted pages do not linger in it (secure_delete zeroes them).
         async with self.lock:
             await self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    async def outcomes(self, now: datetime) -> Outcomes:
+        """The operator's "Is it helping?" figures: aggregates only, already suppressed."""
+        return await stats.outcomes(self.db, now)
 
     def transaction(self) -> _Transaction:
         """`async with store.transaction():` all writes inside land together or not at all."""
