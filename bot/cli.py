@@ -13,7 +13,8 @@ from pydantic import ValidationError
 
 from bot.content import DEFAULT_ROOT, ContentError, check_content, load_content
 
-USAGE = "usage: python -m bot [run | console | check-content [CONTENT_DIR]]"
+USAGE = ("usage: python -m bot [run | console | check-content [CONTENT_DIR] "
+         "| stats [--png FILE]]")
 
 
 def main(argv: list[str]) -> int:
@@ -24,6 +25,10 @@ def main(argv: list[str]) -> int:
         return _console()
     if command == "run":
         return _run(explicit=bool(argv))
+    if command == "stats":
+        from bot.stats_cli import stats
+
+        return stats(argv[1:])
     print(USAGE, file=sys.stderr)
     return 2
 
