@@ -19,10 +19,11 @@ MESSAGE_LIMIT = 4096
 async def send_stats(talk: Conversation, user_id: int) -> None:
     now = talk.clock()
     figures = await talk.store.outcomes(now)
+    picture = report_png(figures, now)  # drawn first, so text and picture arrive together
     for part in chunks(report_text(figures, now)):
         await talk.send(user_id, part)
     try:
-        await talk.bot.send_photo(user_id, report_png(figures, now),
+        await talk.bot.send_photo(user_id, picture,
                                   caption="Retention and pull before/after.")
     except Forbidden:
         await talk.deactivate(user_id)
