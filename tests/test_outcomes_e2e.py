@@ -17,6 +17,7 @@ from PIL import Image
 from tests.fakebot import FakeBotApi
 from tests.harness import Clock, RunningBot, sent_texts
 from tests.population import Person, write
+from tests.urge_walk import ride_out_an_urge
 
 ADMIN = 424242
 PERSON = 777003
@@ -77,22 +78,14 @@ async def test_the_report_carries_no_typed_words_and_no_id(
         await asyncio.to_thread(write, _crowd(12, clock), db_path)
         await bot.command(PERSON, f"/start {marks[0]}")
         await bot.say(PERSON, f"i miss you so much, come back {marks[1]}")  # a pasted hoover
-        await bot.command(PERSON, "/urge")
-        await bot.tap(PERSON, "I'm safe")
-        await bot.tap(PERSON, "8")
-        await bot.tap(PERSON, "👋 Just a casual \"hey\"")
-        await bot.tap(PERSON, "Next")
-        await bot.tap(PERSON, "🫁 Breathe with me")
-        await bot.say(PERSON, f"typed mid-flow {marks[2]}")
-        await bot.tap(PERSON, "Done")
-        await bot.tap(PERSON, "Done")
-        await bot.tap(PERSON, "3")
-        await bot.tap(PERSON, "I did not reply")
+        await ride_out_an_urge(bot, PERSON, before=8, after=3)
+        await bot.say(PERSON, f"typed after the urge {marks[2]}")
         await bot.say(PERSON, f"thanks {marks[3]}")
         calls = await bot.command(ADMIN, "/stats")
         text = "\n".join(sent_texts(calls))
         picture = (await api.wait_for("sendPhoto", timeout=10)).files["photo"].content
-        assert "Started, all weeks: 13" in text  # the person is counted...
+        assert "Started, all weeks: 13" in text  # the person is counted, their urge too...
+        assert "Started: 13 · finished: 13" in text
         for needle in [*marks, str(PERSON), str(ADMIN)]:  # ...and nothing of theirs shows
             assert needle not in text
             assert needle.encode() not in picture

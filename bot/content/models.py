@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 #: Built-in actions a button can take instead of going to a node.
-Action = Literal["crisis", "end", "menu", "summary"]
+Action = Literal["crisis", "end", "menu", "summary", "progress"]
 
 ID_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
