@@ -107,4 +107,10 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (user_id, month_day, label)
     ) STRICT, WITHOUT ROWID;
     """,
+    # 3: indexes for the operator's "Is it helping?" figures (bot/store/stats.py), so they are
+    # read from ordered, covering index ranges instead of every row: 100,000 people in < 2 s.
+    """
+    CREATE INDEX records_field ON records(field, value_id, user_id, at, value_int);
+    CREATE INDEX due_sent ON due(user_id) WHERE kind = 'checkin' AND sent_at IS NOT NULL;
+    """,
 ]

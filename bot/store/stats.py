@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import aiosqlite
 
@@ -90,41 +91,27 @@ SELECT date(created_on, '-' || ((CAST(strftime('%w', created_on) AS INTEGER) + 6
 FROM users GROUP BY monday ORDER BY monday
 """
 
-# One pass over records (per person), then one over users: every per-person figure at once.
+# One row per person, each value an index seek (records_field, records_user): no pass over
+# every record. A person's last check-in answer and last recorded answer of any kind.
 _PEOPLE = """
-WITH per AS (
-    SELECT user_id,
-           max(CASE WHEN field = 'pull_day' THEN at END) AS last_checkin,
-           sum(field = 'pull_day') AS answered,
-           sum(field = 'slip') AS slips,
-           sum(field = 'pull_before') AS started,
-           sum(field = 'outcome') AS finished,
-           max(at) AS last_at
-    FROM records GROUP BY user_id
-), sent AS (
-    SELECT user_id, count(*) AS sent FROM due
-    WHERE kind = 'checkin' AND sent_at IS NOT NULL GROUP BY user_id
-), days AS (
-    SELECT u.user_id,
-           :today - julianday(u.created_on) + 1 AS age,
-           julianday(substr(per.last_checkin, 1, 10)) - julianday(u.created_on) + 1 AS last_day,
-           max(julianday(coalesce(substr(per.last_at, 1, 10), u.created_on)),
+WITH p AS MATERIALIZED (  -- once per person: referenced below many times
+    SELECT u.created_on, u.checkin_time, u.nc_start, u.checkins,
+           (SELECT max(at) FROM records r WHERE r.field = 'pull_day'
+            AND r.value_id IS NULL AND r.user_id = u.user_id) AS last_checkin,
+           (SELECT at FROM records WHERE id = (SELECT max(id) FROM records r
+            WHERE r.user_id = u.user_id)) AS last_at
+    FROM users u
+), days AS MATERIALIZED (
+    SELECT :today - julianday(u.created_on) + 1 AS age,
+           julianday(substr(u.last_checkin, 1, 10)) - julianday(u.created_on) + 1 AS last_day,
+           max(julianday(coalesce(substr(u.last_at, 1, 10), u.created_on)),
                julianday(u.created_on)) - julianday(u.created_on) + 1 AS observed,
-           coalesce(per.answered, 0) AS answered, coalesce(per.slips, 0) AS slips,
-           coalesce(per.started, 0) AS started, coalesce(per.finished, 0) AS finished,
-           coalesce(sent.sent, 0) AS sent,
            (u.checkin_time IS NOT NULL AND u.nc_start IS NOT NULL
             AND :today - julianday(u.nc_start) + 1 > :checkin_days) AS reached,
            u.checkins AS mode
-    FROM users u LEFT JOIN per ON per.user_id = u.user_id
-                 LEFT JOIN sent ON sent.user_id = u.user_id
+    FROM p AS u
 )
-SELECT count(*) AS people,
-       sum(answered) AS answered, sum(answered > 0) AS answered_people,
-       sum(sent) AS sent, sum(sent > 0) AS sent_people,
-       sum(slips) AS slips, sum(slips > 0) AS slip_people, sum(observed) AS observed,
-       sum(started) AS started, sum(started > 0) AS started_people,
-       sum(finished) AS finished, sum(finished > 0) AS finished_people,
+SELECT count(*) AS people, sum(observed) AS observed, count(last_day) AS answered_people,
        sum(reached) AS reached, sum(reached AND mode = 'weekly') AS weekly,
        {retention}
 FROM days
@@ -133,11 +120,19 @@ FROM days
 _RETENTION = ("sum(age >= {d}) AS eligible_{d}, "
               "sum(age >= {d} AND last_day >= {d}) AS kept_{d}")
 
+# Urges started and finished, slips, tools and tactics in one pass over their index ranges:
+# times each value was recorded and by how many people. A field's people (across its values)
+# are taken as its largest value's people: a lower bound, so suppression errs on hiding.
 _CHOICES = """
-SELECT field, value_id, count(*) AS times, count(DISTINCT user_id) AS people
-FROM records WHERE field IN ('tool', 'tactic') AND value_id IS NOT NULL
-GROUP BY field, value_id ORDER BY field, times DESC, value_id
+SELECT field, value_id, sum(n) AS times, count(*) AS people
+FROM (SELECT field, value_id, user_id, count(*) AS n FROM records
+      WHERE field IN ('pull_before', 'outcome', 'slip', 'tool', 'tactic')
+      GROUP BY field, value_id, user_id)
+GROUP BY field, value_id
 """
+
+_ANSWERED = "SELECT count(*) FROM records WHERE field = 'pull_day' AND value_id IS NULL"
+_SENT = "SELECT count(*) FROM due WHERE kind = 'checkin' AND sent_at IS NOT NULL"
 
 # A pair is a pull_after whose previous pull rating (of the same person) was a pull_before.
 _PAIRS = """
@@ -163,11 +158,23 @@ async def outcomes(db: aiosqlite.Connection, now: datetime) -> Outcomes:
         p = dict(zip([c[0] for c in cur.description], await cur.fetchone(), strict=True))
     async with db.execute(_CHOICES) as cur:
         choices = list(await cur.fetchall())
+    fields: dict[str, tuple[int, int]] = {}
+    for name, _, times, who in choices:
+        total, most = fields.get(name, (0, 0))
+        fields[name] = (total + times, max(most, who))
     async with db.execute(_PAIRS) as cur:
         pairs, pair_people, before, after, fell = await cur.fetchone()
+    async with db.execute(_ANSWERED) as cur:
+        answered = (await cur.fetchone())[0]
+    async with db.execute(_SENT) as cur:
+        sent = (await cur.fetchone())[0]
 
     def n(key: str) -> int:
         return int(p[key] or 0)
+
+    def field(name: str) -> Figure:
+        times, people = fields.get(name, (0, 0))
+        return Figure.of(times, people)
 
     retention = []
     for d in RETENTION_DAYS:
@@ -177,27 +184,35 @@ async def outcomes(db: aiosqlite.Connection, now: datetime) -> Outcomes:
                                    share))
     people = n("people")
     weeks_observed = n("observed") / 7
+    slips = fields.get("slip", (0, 0))[0]
     return Outcomes(
         people=Figure.of(people, people),
         started_by_week=weeks,
         retention=tuple(retention),
-        urges_started=Figure.of(n("started"), n("started_people")),
-        urges_finished=Figure.of(n("finished"), n("finished_people")),
+        urges_started=field("pull_before"),
+        urges_finished=field("outcome"),
         pull_before=Figure.of(before, pair_people),
         pull_after=Figure.of(after, pair_people),
         pull_fell=Figure.of((fell or 0) / pairs if pairs else None, pair_people),
         pairs=Figure.of(pairs, pair_people),
-        tools=tuple((r[1], Figure.of(r[2], r[3])) for r in choices if r[0] == "tool"),
-        tactics=tuple((r[1], Figure.of(r[2], r[3])) for r in choices if r[0] == "tactic"),
-        slips=Figure.of(n("slips"), n("slip_people")),
-        slips_per_100_weeks=Figure.of(100 * n("slips") / weeks_observed
+        tools=_ranked(choices, "tool"),
+        tactics=_ranked(choices, "tactic"),
+        slips=field("slip"),
+        slips_per_100_weeks=Figure.of(100 * slips / weeks_observed
                                       if weeks_observed else None, people),
         person_weeks=Figure.of(weeks_observed, people),
-        checkins_sent=Figure.of(n("sent"), n("sent_people")),
-        checkins_answered=Figure.of(n("answered"), n("answered_people")),
+        # Everyone who answered was sent one: the people behind "sent" are at least these.
+        checkins_sent=Figure.of(sent, n("answered_people")),
+        checkins_answered=Figure.of(answered, n("answered_people")),
         reached_day_90=Figure.of(n("reached"), n("reached")),
         weekly_after_90=Figure.of(n("weekly"), n("weekly")),
     )
+
+
+def _ranked(rows: list[Any], name: str) -> tuple[tuple[str, Figure], ...]:
+    """(value, times) of one field, most recorded first."""
+    mine = sorted((r for r in rows if r[0] == name and r[1]), key=lambda r: (-r[2], r[1]))
+    return tuple((r[1], Figure.of(r[2], r[3])) for r in mine)
 
 
 def _julian(day: date) -> float:
