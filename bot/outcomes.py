@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
-
-from PIL import Image, ImageDraw, ImageFont
+from typing import TYPE_CHECKING
 
 from bot.store.stats import MIN_PEOPLE, Figure, Outcomes
+
+if TYPE_CHECKING:
+    from PIL import ImageDraw, ImageFont
 
 HIDDEN = f"<{MIN_PEOPLE}"
 #: Published figures the retention curve is read against (README, "Is it helping?").
@@ -94,6 +96,8 @@ CURVE, BEFORE, AFTER, ANCHOR = (94, 129, 172), (191, 120, 92), (110, 160, 120), 
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    from PIL import ImageFont
+
     try:
         return ImageFont.load_default(size=size)
     except (TypeError, OSError):  # Pillow without FreeType: the small bitmap font
@@ -102,6 +106,8 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
 
 def report_png(o: Outcomes, now: datetime) -> bytes:
     """Retention curve (left) and the average pull before/after an urge (right)."""
+    from PIL import Image, ImageDraw  # only when a picture is asked for: text stays quick
+
     img = Image.new("RGB", (W, H), BG)
     d = ImageDraw.Draw(img)
     title, small = _font(20), _font(14)
