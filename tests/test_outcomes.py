@@ -87,6 +87,23 @@ async def test_every_figure_matches_the_generated_population(population) -> None
     assert shown(o.weekly_after_90) == t.weekly_90
 
 
+async def test_answers_recorded_before_the_tallies_existed_are_counted(
+        population, tmp_path: Path) -> None:
+    """A store from before migration 3: its tallies are filled from what was recorded."""
+    import sqlite3
+
+    from bot.store.schema import MIGRATIONS
+
+    path, people = population
+    old = tmp_path / "old.db"
+    db = sqlite3.connect(old)
+    for number, script in enumerate(MIGRATIONS[:2], start=1):
+        db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version={number};\nCOMMIT;")
+    db.close()
+    write(people, old)
+    assert await outcomes_of(old) == await outcomes_of(path)
+
+
 async def test_the_generated_population_shows_the_curve_falling(population) -> None:
     """The figures are not trivially equal: people drift away, and urges mostly ease."""
     o = await outcomes_of(population[0])

@@ -303,7 +303,8 @@ class Store:
         out: dict[str, Any] = {"user": user}
         for table, order in (("records", "id"), ("marks", "field, value"),
                              ("due", "due_at"), ("bot_messages", "message_id"),
-                             ("hard_dates", "month_day")):
+                             ("hard_dates", "month_day"), ("tallies", "user_id"),
+                             ("choice_tallies", "field, value")):
             rows = await self._all(f"SELECT * FROM {table} WHERE user_id = ? ORDER BY {order}",
                                    (user_id,))
             out[table] = [dict(r) for r in rows]
@@ -312,7 +313,8 @@ class Store:
     async def delete_user(self, user_id: int) -> None:
         """Erase every row about the person. Call it outside `transaction()`: it is one."""
         async with self.transaction():
-            for table in ("records", "marks", "due", "bot_messages", "hard_dates", "users"):
+            for table in ("records", "marks", "due", "bot_messages", "hard_dates", "tallies",
+                          "choice_tallies", "users"):
                 await self.db.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
         # Fold the WAL back so deleted pages do not linger in it (secure_delete zeroes them).
         async with self.lock:

@@ -10,6 +10,8 @@ Definitions (the README's "Is it helping?" explains them for the operator):
 - an urge *started* when the person rated the pull before it (`pull_before`), and *finished*
   when they said where they were afterwards (`outcome`);
 - a before/after pair is a `pull_after` whose previous pull rating was a `pull_before`;
+- the per-person sums come from `tallies` and `choice_tallies`, which triggers keep as
+  answers are written (schema migration 3), so the report costs one pass over people;
 - person-weeks run from day 1 to the day of the person's last recorded answer.
 """
 
@@ -79,39 +81,40 @@ class Outcomes:
     weekly_after_90: Figure  # of them, people now on weekly check-ins
 
 
-def _iso_week(monday: str) -> str:
-    year, week, _ = date.fromisoformat(monday).isocalendar()
+def _iso_week(day: str) -> str:
+    year, week, _ = date.fromisoformat(day).isocalendar()
     return f"{year}-W{week:02d}"
 
 
-_WEEKS = """
-SELECT date(created_on, '-' || ((CAST(strftime('%w', created_on) AS INTEGER) + 6) % 7)
-            || ' days') AS monday,
-       count(*) AS people
-FROM users GROUP BY monday ORDER BY monday
-"""
+# People per day joined (streamed from the users_created index); folded into weeks here, so
+# no day leaves this module.
+_DAYS = "SELECT created_on, count(*) FROM users GROUP BY created_on"
 
-# One row per person, each value an index seek (records_field, records_user): no pass over
-# every record. A person's last check-in answer and last recorded answer of any kind.
+# One pass over people and their tallies (kept by triggers as answers are written, schema
+# migration 3): never a pass over every record.
 _PEOPLE = """
-WITH p AS MATERIALIZED (  -- once per person: referenced below many times
-    SELECT u.created_on, u.checkin_time, u.nc_start, u.checkins,
-           (SELECT max(at) FROM records r WHERE r.field = 'pull_day'
-            AND r.value_id IS NULL AND r.user_id = u.user_id) AS last_checkin,
-           (SELECT at FROM records WHERE id = (SELECT max(id) FROM records r
-            WHERE r.user_id = u.user_id)) AS last_at
-    FROM users u
-), days AS MATERIALIZED (
+WITH days AS MATERIALIZED (
     SELECT :today - julianday(u.created_on) + 1 AS age,
-           julianday(substr(u.last_checkin, 1, 10)) - julianday(u.created_on) + 1 AS last_day,
-           max(julianday(coalesce(substr(u.last_at, 1, 10), u.created_on)),
+           julianday(substr(t.last_checkin, 1, 10)) - julianday(u.created_on) + 1 AS last_day,
+           max(julianday(coalesce(substr(t.last_at, 1, 10), u.created_on)),
                julianday(u.created_on)) - julianday(u.created_on) + 1 AS observed,
+           coalesce(t.answered, 0) AS answered, coalesce(t.sent, 0) AS sent,
+           coalesce(t.started, 0) AS started, coalesce(t.finished, 0) AS finished,
+           coalesce(t.slips, 0) AS slips, coalesce(t.pairs, 0) AS pairs,
+           t.sum_before, t.sum_after, t.fell,
            (u.checkin_time IS NOT NULL AND u.nc_start IS NOT NULL
             AND :today - julianday(u.nc_start) + 1 > :checkin_days) AS reached,
            u.checkins AS mode
-    FROM p AS u
+    FROM users u LEFT JOIN tallies t ON t.user_id = u.user_id
 )
-SELECT count(*) AS people, sum(observed) AS observed, count(last_day) AS answered_people,
+SELECT count(*) AS people, sum(observed) AS observed,
+       sum(answered) AS answered, sum(answered > 0) AS answered_people,
+       sum(sent) AS sent, sum(sent > 0) AS sent_people,
+       sum(started) AS started, sum(started > 0) AS started_people,
+       sum(finished) AS finished, sum(finished > 0) AS finished_people,
+       sum(slips) AS slips, sum(slips > 0) AS slip_people,
+       sum(pairs) AS pairs, sum(pairs > 0) AS pair_people, sum(sum_before) AS sum_before,
+       sum(sum_after) AS sum_after, sum(fell) AS fell,
        sum(reached) AS reached, sum(reached AND mode = 'weekly') AS weekly,
        {retention}
 FROM days
@@ -120,29 +123,10 @@ FROM days
 _RETENTION = ("sum(age >= {d}) AS eligible_{d}, "
               "sum(age >= {d} AND last_day >= {d}) AS kept_{d}")
 
-# Urges started and finished, slips, tools and tactics in one pass over their index ranges:
-# times each value was recorded and by how many people. A field's people (across its values)
-# are taken as its largest value's people: a lower bound, so suppression errs on hiding.
+# Tools and tactics: times each was chosen and by how many people, in primary-key order.
 _CHOICES = """
-SELECT field, value_id, sum(n) AS times, count(*) AS people
-FROM (SELECT field, value_id, user_id, count(*) AS n FROM records
-      WHERE field IN ('pull_before', 'outcome', 'slip', 'tool', 'tactic')
-      GROUP BY field, value_id, user_id)
-GROUP BY field, value_id
-"""
-
-_ANSWERED = "SELECT count(*) FROM records WHERE field = 'pull_day' AND value_id IS NULL"
-_SENT = "SELECT count(*) FROM due WHERE kind = 'checkin' AND sent_at IS NOT NULL"
-
-# A pair is a pull_after whose previous pull rating (of the same person) was a pull_before.
-_PAIRS = """
-SELECT count(*) AS pairs, count(DISTINCT user_id) AS people,
-       avg(before) AS before, avg(value_int) AS after, sum(value_int < before) AS fell
-FROM (SELECT user_id, field, value_int,
-             lag(field) OVER w AS previous, lag(value_int) OVER w AS before
-      FROM records WHERE field IN ('pull_before', 'pull_after')
-      WINDOW w AS (PARTITION BY user_id ORDER BY id))
-WHERE field = 'pull_after' AND previous = 'pull_before'
+SELECT field, value, sum(n) AS times, count(*) AS people
+FROM choice_tallies GROUP BY field, value
 """
 
 
@@ -152,29 +136,19 @@ async def outcomes(db: aiosqlite.Connection, now: datetime) -> Outcomes:
     params = {"today": _julian(today), "checkin_days": CHECKIN_DAYS}
     retention_sql = ", ".join(_RETENTION.format(d=d) for d in RETENTION_DAYS)
 
-    async with db.execute(_WEEKS) as cur:
-        weeks = tuple((_iso_week(r[0]), Figure.of(r[1], r[1])) for r in await cur.fetchall())
+    async with db.execute(_DAYS) as cur:
+        by_week: dict[str, int] = {}
+        for day, joined in await cur.fetchall():
+            week = _iso_week(day)
+            by_week[week] = by_week.get(week, 0) + joined
+    weeks = tuple((week, Figure.of(k, k)) for week, k in sorted(by_week.items()))
     async with db.execute(_PEOPLE.format(retention=retention_sql), params) as cur:
         p = dict(zip([c[0] for c in cur.description], await cur.fetchone(), strict=True))
     async with db.execute(_CHOICES) as cur:
         choices = list(await cur.fetchall())
-    fields: dict[str, tuple[int, int]] = {}
-    for name, _, times, who in choices:
-        total, most = fields.get(name, (0, 0))
-        fields[name] = (total + times, max(most, who))
-    async with db.execute(_PAIRS) as cur:
-        pairs, pair_people, before, after, fell = await cur.fetchone()
-    async with db.execute(_ANSWERED) as cur:
-        answered = (await cur.fetchone())[0]
-    async with db.execute(_SENT) as cur:
-        sent = (await cur.fetchone())[0]
 
     def n(key: str) -> int:
         return int(p[key] or 0)
-
-    def field(name: str) -> Figure:
-        times, people = fields.get(name, (0, 0))
-        return Figure.of(times, people)
 
     retention = []
     for d in RETENTION_DAYS:
@@ -182,28 +156,26 @@ async def outcomes(db: aiosqlite.Connection, now: datetime) -> Outcomes:
         share = Figure.of(kept / eligible if eligible else None, min(eligible, kept))
         retention.append(Retention(d, Figure.of(eligible, eligible), Figure.of(kept, kept),
                                    share))
-    people = n("people")
+    people, pairs, pair_people = n("people"), n("pairs"), n("pair_people")
     weeks_observed = n("observed") / 7
-    slips = fields.get("slip", (0, 0))[0]
     return Outcomes(
         people=Figure.of(people, people),
         started_by_week=weeks,
         retention=tuple(retention),
-        urges_started=field("pull_before"),
-        urges_finished=field("outcome"),
-        pull_before=Figure.of(before, pair_people),
-        pull_after=Figure.of(after, pair_people),
-        pull_fell=Figure.of((fell or 0) / pairs if pairs else None, pair_people),
+        urges_started=Figure.of(n("started"), n("started_people")),
+        urges_finished=Figure.of(n("finished"), n("finished_people")),
+        pull_before=Figure.of(n("sum_before") / pairs if pairs else None, pair_people),
+        pull_after=Figure.of(n("sum_after") / pairs if pairs else None, pair_people),
+        pull_fell=Figure.of(n("fell") / pairs if pairs else None, pair_people),
         pairs=Figure.of(pairs, pair_people),
         tools=_ranked(choices, "tool"),
         tactics=_ranked(choices, "tactic"),
-        slips=field("slip"),
-        slips_per_100_weeks=Figure.of(100 * slips / weeks_observed
+        slips=Figure.of(n("slips"), n("slip_people")),
+        slips_per_100_weeks=Figure.of(100 * n("slips") / weeks_observed
                                       if weeks_observed else None, people),
         person_weeks=Figure.of(weeks_observed, people),
-        # Everyone who answered was sent one: the people behind "sent" are at least these.
-        checkins_sent=Figure.of(sent, n("answered_people")),
-        checkins_answered=Figure.of(answered, n("answered_people")),
+        checkins_sent=Figure.of(n("sent"), n("sent_people")),
+        checkins_answered=Figure.of(n("answered"), n("answered_people")),
         reached_day_90=Figure.of(n("reached"), n("reached")),
         weekly_after_90=Figure.of(n("weekly"), n("weekly")),
     )
