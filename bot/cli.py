@@ -12,24 +12,31 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.content import DEFAULT_ROOT, ContentError, check_content, load_content
-
-USAGE = "usage: python -m bot [run | console | check-content [CONTENT_DIR]]"
+USAGE = ("usage: python -m bot [run | console | check-content [CONTENT_DIR] "
+         "| stats [--png FILE]]")
 
 
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "run"
     if command == "check-content":
+        # Imported where needed: loading the content models costs ~0.5 s that `stats` skips.
+        from bot.content import DEFAULT_ROOT
+
         return _check_content(Path(argv[1]) if len(argv) > 1 else DEFAULT_ROOT)
     if command == "console":
         return _console()
     if command == "run":
         return _run(explicit=bool(argv))
+    if command == "stats":
+        from bot.stats_cli import stats
+
+        return stats(argv[1:])
     print(USAGE, file=sys.stderr)
     return 2
 
 
 def _check_content(root: Path) -> int:
+    from bot.content import DEFAULT_ROOT, check_content
     from bot.safety.risk import check_safety_files
 
     content, problems = check_content(root)
@@ -49,6 +56,8 @@ def _check_content(root: Path) -> int:
 
 
 def _load() -> object:
+    from bot.content import ContentError, load_content
+
     try:
         return load_content()
     except ContentError as exc:

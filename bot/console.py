@@ -31,6 +31,7 @@ from bot.engine import (
     with_records,
 )
 from bot.engine.events import Event
+from bot.progress import progress_text
 from bot.reading import read_text
 from bot.summary import urge_summary
 
@@ -97,6 +98,10 @@ class Console:
                 self.timer = None
             case ShowCrisis(risk, country):
                 self._print(self._crisis_card(risk, country or self.profile.country))
+            case ShowSummary(what="progress"):
+                p = self.profile
+                self._print(progress_text(self.records, has_start=p.total > 0, days=p.days,
+                                          longest=p.longest, total=p.total))
             case ShowSummary():
                 self._print(urge_summary(self.records))
             case OfferDelete():

@@ -55,14 +55,16 @@ class RunningBot:
 
     @classmethod
     async def start(cls, api: FakeBotApi, db_path: Path, clock: Clock | None = None,
-                    content: Content | None = None, rate_limit: bool = False) -> RunningBot:
+                    content: Content | None = None, rate_limit: bool = False,
+                    admin_ids: tuple[int, ...] = ()) -> RunningBot:
         store = await Store.open(db_path)
         bot = cls(api=api, store=store, db_path=db_path, content=content or load_content(),
                   clock=clock or Clock())
         bot.app = build_application(token=api.token, base_url=api.base_url,
                                     content=bot.content, store=store,
                                     directory=load_crisis_directory(), clock=bot.clock,
-                                    rate_limit=rate_limit, scan_seconds=3600)
+                                    rate_limit=rate_limit, scan_seconds=3600,
+                                    admin_ids=admin_ids)
         bot.app.add_handler(TypeHandler(Update, bot._mark_handled), group=LAST_GROUP)
         bot._stop = asyncio.Event()
         bot._task = asyncio.create_task(serve(bot.app, bot._stop, poll_timeout=1))

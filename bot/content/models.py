@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 #: Built-in actions a button can take instead of going to a node.
-Action = Literal["crisis", "end", "menu", "summary"]
+Action = Literal["crisis", "end", "menu", "summary", "progress"]
 #: What a crisis button is for, which orders the card: "danger" puts abuse lines first and
 #: then opens the "they're here" screen; "their_self_harm" frames the number as one to call
 #: for the other person, without replying to them.

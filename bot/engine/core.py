@@ -213,8 +213,8 @@ def _press(content: Content, state: UserState, button: ContentButton, now: datet
     if button.action == "crisis":
         new, more = _crisis_for(content, state, button.risk, now, profile)
         return new, effects + more
-    if button.action == "summary":
-        effects.append(ShowSummary())
+    if button.action in ("summary", "progress"):
+        effects.append(ShowSummary("progress" if button.action == "progress" else "urges"))
     elif button.action == "end":
         effects.append(End(state.flow))
     return _enter(content, state, MENU, content.flows[MENU].start, now, profile, effects)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,10 @@ class ShowCrisis:
 
 @dataclass(frozen=True)
 class ShowSummary:
-    """Show the person's recent urges back to them, from what the store recorded."""
+    """Show the person's recent urges ("urges") or their own numbers ("progress") back to them,
+    from what the store recorded."""
+
+    what: Literal["urges", "progress"] = "urges"
 
 
 @dataclass(frozen=True)

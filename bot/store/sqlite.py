@@ -23,7 +23,9 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 
 from bot.engine import Profile, UserState
+from bot.store import stats
 from bot.store.schema import MIGRATIONS
+from bot.store.stats import Outcomes
 
 log = logging.getLogger(__name__)
 
@@ -352,7 +354,8 @@ class Store:
         out: dict[str, Any] = {"user": user}
         for table, order in (("records", "id"), ("marks", "field, value"),
                              ("due", "due_at"), ("bot_messages", "message_id"),
-                             ("hard_dates", "month_day")):
+                             ("hard_dates", "month_day"), ("tallies", "user_id"),
+                             ("choice_tallies", "field, value")):
             rows = await self._all(f"SELECT * FROM {table} WHERE user_id = ? ORDER BY {order}",
                                    (user_id,))
             out[table] = [dict(r) for r in rows]
@@ -367,7 +370,8 @@ class Store:
         hold that up. Then False: the fold is retried in the background until it succeeds.
         """
         async with self.transaction():
-            for table in ("records", "marks", "due", "bot_messages", "hard_dates", "users"):
+            for table in ("records", "marks", "due", "bot_messages", "hard_dates", "tallies",
+                          "choice_tallies", "users"):
                 await self.db.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
         return await self.fold_wal()
 
@@ -406,6 +410,10 @@ class Store:
                 log.info("the database journal is folded: erased rows are gone from it too")
                 return
             pause = min(pause * 2, longest)
+
+    async def outcomes(self, now: datetime) -> Outcomes:
+        """The operator's "Is it helping?" figures: aggregates only, already suppressed."""
+        return await stats.outcomes(self.db, now)
 
     def transaction(self) -> _Transaction:
         """`async with store.transaction():` all writes inside land together or not at all."""

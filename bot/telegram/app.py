@@ -6,7 +6,7 @@ Long polling, webhook mode and the end-to-end tests all start the bot through
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from telegram import BotCommand, Update
@@ -52,6 +52,7 @@ def build_application(
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     rate_limit: bool = True,
     scan_seconds: float = 20.0,
+    admin_ids: Iterable[int] = (),
 ) -> Application:
     builder = Application.builder().token(token).base_url(base_url)
     if rate_limit:
@@ -66,6 +67,7 @@ def build_application(
                         clock=clock)
     app.bot_data["conversation"] = talk
     app.bot_data["dispatcher"] = Dispatcher(talk, scan_seconds=scan_seconds)
+    app.bot_data["admin_ids"] = frozenset(admin_ids)  # who may ask for /stats
 
     private = filters.ChatType.PRIVATE
     app.add_handler(ChatMemberHandler(handlers.on_member, ChatMemberHandler.MY_CHAT_MEMBER))

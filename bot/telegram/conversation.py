@@ -40,6 +40,8 @@ from bot.engine import (
 )
 from bot.engine.effects import Keyboard
 from bot.engine.events import Event
+from bot.progress import FIELDS as PROGRESS_FIELDS
+from bot.progress import progress_text
 from bot.reading import read_text
 from bot.safety import CrisisDirectory, crisis_card
 from bot.schedule import daily
@@ -230,6 +232,8 @@ class Conversation:
                     where = other.upper() if other else country
                     await self.send(user_id, crisis_card(self.directory, where, risk),
                                     protect=False)
+                case ShowSummary(what="progress"):
+                    await self.send(user_id, await self._progress(user_id))
                 case ShowSummary():
                     records = await self.store.records(
                         user_id, ("pull_before", "pull_after", "tactic", "outcome", "trigger"))
@@ -247,6 +251,13 @@ class Conversation:
                                                     callback_data=f"!del:{pasted}"),),)
                     await self.send(user_id, "I can delete the message you pasted, so it does "
                                              "not stay in this chat.", button)
+
+    async def _progress(self, user_id: int) -> str:
+        _, profile = await self.store.load(user_id, self.clock())
+        user = await self.store.user(user_id) or {}
+        return progress_text(await self.store.records(user_id, PROGRESS_FIELDS, limit=100_000),
+                             has_start=bool(user.get("nc_start")), days=profile.days,
+                             longest=profile.longest, total=profile.total)
 
     async def send(self, user_id: int, text: str,
                    buttons: Keyboard | tuple[tuple[InlineKeyboardButton, ...], ...] = (),

@@ -24,6 +24,7 @@ from bot.schedule import daily
 from bot.telegram import checkins
 from bot.telegram.conversation import Conversation
 from bot.telegram.erase import erase_person
+from bot.telegram.operator import send_stats
 from bot.telegram.region import region_hint
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,8 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await talk.send(user.id, DELETE_ASK, (
             (InlineKeyboardButton("Yes, erase everything", callback_data="!delete:yes"),),
             (InlineKeyboardButton("No, keep it", callback_data="!delete:no"),)))
+    elif name == "stats" and user.id in context.application.bot_data.get("admin_ids", ()):
+        await send_stats(talk, user.id)  # anyone else: the ordinary unknown-command reply
     elif name == "wipe":
         gone = await talk.wipe(user.id)
         await talk.send(user.id, WIPED.format(n=gone))

@@ -54,7 +54,8 @@ async def _main(settings: Settings, token: str) -> int:
         print(f"error: BOT_DATABASE_URL: cannot open the database ({reason})", file=sys.stderr)
         return 2
     app = build_application(token=token, base_url=settings.api_base_url, content=content,
-                            store=store, directory=load_crisis_directory())
+                            store=store, directory=load_crisis_directory(),
+                            admin_ids=settings.admin_ids)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
