@@ -11,7 +11,7 @@ import contextlib
 import errno
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -58,6 +58,10 @@ class Store:
         #: One connection is shared by handlers and the dispatcher; writes take turns so one
         #: task's statements never land inside another task's transaction.
         self.lock = asyncio.Lock()
+        #: The task inside `transaction()`, whose reads are part of it. Any other task's read
+        #: waits for the lock: on this one connection it would otherwise see the open
+        #: transaction's uncommitted (and perhaps later rolled back) writes.
+        self.owner: asyncio.Task[object] | None = None
 
     @classmethod
     async def open(cls, path: Path) -> Store:
@@ -91,12 +95,21 @@ class Store:
         _owner_only(self.path)
 
     async def _one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
-        async with self.db.execute(sql, tuple(params)) as cur:
+        async with self._reading(), self.db.execute(sql, tuple(params)) as cur:
             return await cur.fetchone()
 
     async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        async with self.db.execute(sql, tuple(params)) as cur:
+        async with self._reading(), self.db.execute(sql, tuple(params)) as cur:
             return list(await cur.fetchall())
+
+    @contextlib.asynccontextmanager
+    async def _reading(self) -> AsyncIterator[None]:
+        """Inside this task's own transaction: read on. Outside: wait for any open one."""
+        if self.owner is not None and self.owner is asyncio.current_task():
+            yield
+            return
+        async with self.lock:
+            yield
 
     # -- people -------------------------------------------------------------------------
 
@@ -332,6 +345,7 @@ class _Transaction:
         except BaseException:
             self.store.lock.release()
             raise
+        self.store.owner = asyncio.current_task()
 
     async def __aexit__(self, exc_type: object, exc: object, tb: object) -> None:
         try:
@@ -344,6 +358,7 @@ class _Transaction:
             else:
                 await self._rollback()
         finally:
+            self.store.owner = None
             self.store.lock.release()
 
     async def _rollback(self) -> None:
