@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import httpx
 from telegram import BotCommand, Update
 from telegram.ext import (
     Application,
@@ -17,6 +18,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot.content import Content
 from bot.safety import CrisisDirectory
@@ -25,7 +27,7 @@ from bot.store import Store
 from bot.telegram import handlers
 from bot.telegram.conversation import Conversation
 from bot.telegram.pacing import PacedLimiter
-from bot.telegram.processor import PerPersonOrder
+from bot.telegram.processor import MAX_RUNNING, PerPersonOrder
 
 COMMANDS = [
     ("urge", "I want to reply: the panic button"),
@@ -57,7 +59,7 @@ def build_application(
     # Different people at once, each person's updates in order: one person's 429 or hanging
     # call never holds up a stranger's crisis card.
     builder = Application.builder().token(token).base_url(base_url) \
-        .concurrent_updates(PerPersonOrder())
+        .concurrent_updates(PerPersonOrder()).request(_api_connections())
     if rate_limit:
         # Replies paced per chat; the bot-wide 30/s (one per 1/30 s, no bursts: measured in
         # bench/dispatch.py at 98% of the rate with no 429s) only for check-ins and reminders.
@@ -79,6 +81,18 @@ def build_application(
     app.add_handler(CallbackQueryHandler(handlers.on_callback))
     app.add_error_handler(handlers.on_error)
     return app
+
+
+def _api_connections() -> HTTPXRequest:
+    """Keep as many connections alive as updates may run at once.
+
+    httpx keeps only 20 idle connections by default: with dozens of updates at once every
+    burst opened (and closed) new ones, a TCP (and, to Telegram, TLS) handshake each, and
+    the bot spent its time connecting rather than answering.
+    """
+    size = MAX_RUNNING + 32  # the updates' calls, plus the due-queue's and start-up's
+    return HTTPXRequest(connection_pool_size=size, httpx_kwargs={
+        "limits": httpx.Limits(max_connections=size, max_keepalive_connections=size)})
 
 
 async def announce(app: Application) -> None:

@@ -19,8 +19,9 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-#: Updates being handled at once (each mostly waits on the network or the store's lock).
-MAX_RUNNING = 64
+#: Updates handled at once. They mostly wait on the network; the store is one connection and
+#: the interpreter one core, so more would only contend (measured: bench/replies.py).
+MAX_RUNNING = 16
 #: Updates accepted and waiting (their person's lock, or a slot) before PTB's fetcher waits.
 MAX_WAITING = 4096
 
