@@ -16,7 +16,7 @@ import time
 
 from bench._common import FIGURE, machine
 
-SCRIPTS = ("engine", "e2e", "dispatch", "memory", "startup")
+SCRIPTS = ("engine", "e2e", "replies", "crisis", "dispatch", "memory", "startup")
 
 
 def main(argv: list[str] | None = None) -> int:
