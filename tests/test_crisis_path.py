@@ -194,3 +194,14 @@ async def test_fifty_taps_on_a_stale_button_get_one_answer(
     assert 1 <= len(texts) <= 2, texts  # was 100 (a note and the screen for every tap)
     assert "earlier screen" in texts[0]
     assert DATABASE_SORRY not in texts
+
+
+async def test_the_same_update_twice_is_handled_once(proc: BotProcess, api: FakeBotApi) -> None:
+    await proc.start()
+    since = len(api.calls)
+    with api._lock:  # Telegram (or a webhook retry) delivers one update twice in a batch
+        first = api.push_update(updates.command(ANA, "/urge"))
+        api._pending.append(dict(first))
+    texts = await texts_after(api, since, ANA)
+    assert texts and len(texts) == len(set(texts)), texts  # the first screen once, not twice
+    assert "arrived twice" in proc.logs()

@@ -13,15 +13,21 @@ queues on their own lock and never fills the pool that everyone else needs.
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections import deque
 from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+log = logging.getLogger(__name__)
+
 #: Updates handled at once. They mostly wait on the network; the store is one connection and
 #: the interpreter one core, so more would only contend (measured: bench/replies.py).
 MAX_RUNNING = 16
+#: How many recent update ids are remembered, so the same update is never handled twice.
+RECENT_IDS = 10_000
 #: Updates accepted and waiting (their person's lock, or a slot) before PTB's fetcher waits.
 MAX_WAITING = 4096
 
@@ -34,6 +40,21 @@ class PerPersonOrder(BaseUpdateProcessor):
         self._slots = asyncio.BoundedSemaphore(running)
         #: person -> (their lock, how many of their updates hold or wait for it)
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+        self._seen: set[int] = set()
+        self._seen_order: deque[int] = deque()
+
+    def first_time(self, update: object) -> bool:
+        """False for an update id already taken (Telegram, or a webhook retry, sent it twice)."""
+        update_id = getattr(update, "update_id", None)
+        if not isinstance(update_id, int):
+            return True
+        if update_id in self._seen:
+            return False
+        self._seen.add(update_id)
+        self._seen_order.append(update_id)
+        if len(self._seen_order) > RECENT_IDS:
+            self._seen.discard(self._seen_order.popleft())
+        return True
 
     @staticmethod
     def person(update: object) -> int | None:
@@ -46,6 +67,10 @@ class PerPersonOrder(BaseUpdateProcessor):
         return None
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        if not self.first_time(update):
+            _close(coroutine)
+            log.info("update %s arrived twice; handled once", getattr(update, "update_id", 0))
+            return
         key = self.person(update)
         if key is None:
             async with self._slots:
@@ -70,3 +95,10 @@ class PerPersonOrder(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         """Nothing to tear down: PTB waits for running updates before calling this."""
+
+
+def _close(coroutine: Awaitable[Any]) -> None:
+    """Drop an update's handler coroutine without running it (and without a warning)."""
+    close = getattr(coroutine, "close", None)
+    if close is not None:
+        close()
