@@ -164,3 +164,13 @@ async def test_only_bulk_sends_count_against_the_bot_wide_budget() -> None:
     with bulk_sending():
         await limiter.process_request(send, (99,), {}, "sendMessage", {"chat_id": 99}, None)
     assert limiter.bulk.reserve(None) > 0  # a bulk send took the budget's next slot
+
+
+def test_a_late_bulk_send_pushes_the_next_one_back() -> None:
+    now = [0.0]
+    bulk = Bucket(1 / 30, burst=1, clock=lambda: now[0])
+    assert bulk.reserve(None) == 0.0
+    assert bulk.reserve(None) == pytest.approx(1 / 30)
+    now[0] = 0.05  # the second send's sleep overshot: it leaves at 50 ms, not 33 ms
+    bulk.started(None)
+    assert bulk.reserve(None) == pytest.approx(1 / 30)  # the third still waits a full slot

@@ -79,6 +79,15 @@ class Bucket:
             self._forget_idle(now)
         return max(0.0, tat - self.tolerance - now)
 
+    def started(self, key: Any) -> None:
+        """The unit is used now: the next waits a full interval from *now*.
+
+        A sleep that overshoots (a busy event loop) would otherwise let the next send follow
+        closer than the interval, and Telegram counts what arrives in a second.
+        """
+        now = self.clock()
+        self._tat[key] = max(self._tat.get(key, now), now + self.interval)
+
     def pause(self, key: Any, seconds: float) -> None:
         """Telegram said wait: nothing for `key` before `seconds` from now."""
         now = self.clock()
@@ -124,6 +133,8 @@ class PacedLimiter(BaseRateLimiter[int]):
                     wait = max(wait, self.bulk.reserve(None))
                 if wait:
                     await asyncio.sleep(wait)
+                if bulk:
+                    self.bulk.started(None)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
