@@ -11,7 +11,7 @@ import contextlib
 import errno
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -95,21 +95,27 @@ class Store:
         _owner_only(self.path)
 
     async def _one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
-        async with self._reading(), self.db.execute(sql, tuple(params)) as cur:
-            return await cur.fetchone()
+        if self._in_own_transaction():
+            return await self._fetch_one(sql, params)
+        async with self.lock:  # outside: wait for any open transaction to end
+            return await self._fetch_one(sql, params)
 
     async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        async with self._reading(), self.db.execute(sql, tuple(params)) as cur:
-            return list(await cur.fetchall())
-
-    @contextlib.asynccontextmanager
-    async def _reading(self) -> AsyncIterator[None]:
-        """Inside this task's own transaction: read on. Outside: wait for any open one."""
-        if self.owner is not None and self.owner is asyncio.current_task():
-            yield
-            return
+        if self._in_own_transaction():
+            return await self._fetch_all(sql, params)
         async with self.lock:
-            yield
+            return await self._fetch_all(sql, params)
+
+    def _in_own_transaction(self) -> bool:
+        return self.owner is not None and self.owner is asyncio.current_task()
+
+    async def _fetch_one(self, sql: str, params: Iterable[Any]) -> sqlite3.Row | None:
+        async with self.db.execute(sql, tuple(params)) as cur:
+            return await cur.fetchone()
+
+    async def _fetch_all(self, sql: str, params: Iterable[Any]) -> list[sqlite3.Row]:
+        async with self.db.execute(sql, tuple(params)) as cur:
+            return list(await cur.fetchall())
 
     # -- people -------------------------------------------------------------------------
 

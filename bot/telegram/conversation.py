@@ -102,13 +102,15 @@ class Conversation:
         card = _CardProgress()
         cards = self.cards_from_memory(event)
         try:
-            work = asyncio.ensure_future(self._step_and_store(user_id, event))
-            if cards:
+            if cards:  # the card must not wait on the database: race it
+                work = asyncio.ensure_future(self._step_and_store(user_id, event))
                 done, _ = await asyncio.wait({work}, timeout=CARD_PATIENCE)
                 if not done:
                     log.warning("the database is slow: crisis card sent from memory")
                     await self._send_cards(user_id, cards, card)
-            effects, country = await work
+                effects, country = await work
+            else:
+                effects, country = await self._step_and_store(user_id, event)
             if self._collapse(user_id, event, effects):
                 return
             await self._deliver(user_id, effects, country=country, tapped=tapped,
