@@ -16,7 +16,8 @@ import time
 
 from bench._common import FIGURE, machine
 
-SCRIPTS = ("engine", "e2e", "dispatch", "memory", "startup", "detection", "stats")
+SCRIPTS = ("engine", "e2e", "replies", "crisis", "dispatch", "memory", "startup",
+           "detection", "stats")
 
 
 def main(argv: list[str] | None = None) -> int:

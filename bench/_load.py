@@ -132,6 +132,58 @@ class Users:
             if self.think:
                 await asyncio.sleep(rng.expovariate(1 / self.think))
 
+    async def burst(self, rounds: int, gap: float) -> dict[str, Any]:
+        """Everyone acts at the same moment, `rounds` times, `gap` s apart (a person's pace).
+
+        The first round (/start, so everyone has a keyboard) is warm-up; then each round
+        every user taps a button on the newest keyboard they were shown (typed text if they
+        have none). A round lasts from its first push to its last update finished; updates/s
+        is all updates over the summed round times (the gaps are not counted).
+        """
+        rng = [random.Random(i) for i in range(self.count)]
+        users = [USER_BASE + i for i in range(self.count)]
+        busy, latencies, taps = 0.0, [], 0
+        cpu = 0.0
+        for round_no in range(rounds + 1):
+            pushes = []
+            for i, user in enumerate(users):
+                if round_no == 0:
+                    update = updates.command(user, "/start")
+                else:
+                    tap = self.pick_button(user, rng[i])
+                    update = updates.callback(user, tap[1], tap[0]) if tap else \
+                        updates.text(user, rng[i].choice(TYPED))
+                    taps += tap is not None
+                replied, done = asyncio.Event(), asyncio.Event()
+                self.api.waiters[user] = replied
+                self.api.first_reply.pop(user, None)
+                pushes.append((user, replied, done, update))
+            if round_no == 1:
+                print("START", flush=True)
+                self.api.counting = True
+            started, cpu_start = time.perf_counter(), time.process_time()
+            for _user, _replied, done, update in pushes:
+                self.api.done[self.api.push_update(update)["update_id"]] = done
+            try:
+                await asyncio.wait_for(asyncio.gather(
+                    *(asyncio.gather(r.wait(), d.wait()) for _, r, d, _u in pushes)),
+                    self.timeout)
+            except TimeoutError:
+                self.timeouts += sum(not d.is_set() for _, _r, d, _u in pushes)
+            if round_no:
+                busy += time.perf_counter() - started
+                cpu += time.process_time() - cpu_start
+                latencies += [self.api.first_reply[u] - started for u, *_ in pushes
+                              if u in self.api.first_reply]
+            await asyncio.sleep(gap)
+        self.api.counting = False
+        print("END", flush=True)
+        lat = sorted(latencies)
+        return {"updates": len(lat), "elapsed": busy, "latencies_ms": [x * 1000 for x in lat],
+                "by_kind": {"tap": taps, "message": len(lat) - taps}, "timeouts": self.timeouts,
+                "api_calls": self.api.api_calls, "error_replies": self.api.error_replies,
+                "methods": self.api.methods, "load_cpu_share": cpu / max(busy, 1e-9)}
+
     async def run(self) -> dict[str, Any]:
         stop_at = time.perf_counter() + self.warmup + self.seconds
         tasks = [asyncio.create_task(self.user(i, stop_at)) for i in range(self.count)]
@@ -160,6 +212,9 @@ async def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--warmup", type=float, default=1.0)
     parser.add_argument("--think", type=float, default=0.0,
                         help="mean pause (s, exponential) after each reply; 0: none")
+    parser.add_argument("--burst", type=int, default=0,
+                        help="rounds in which every user acts at once (0: closed loop)")
+    parser.add_argument("--gap", type=float, default=2.0, help="seconds between bursts")
     args = parser.parse_args(argv)
     api = LoadApi()
     await api.start()
@@ -170,8 +225,8 @@ async def main(argv: list[str] | None = None) -> None:
     listener = asyncio.create_task(_finished_updates(reader, api, closed))
     print("READY " + json.dumps({"base_url": api.base_url, "token": api.token}), flush=True)
     await api.wait_for("getUpdates", timeout=30)
-    result = await Users(api, args.kind, args.users, args.seconds, args.warmup,
-                         args.think).run()
+    users = Users(api, args.kind, args.users, args.seconds, args.warmup, args.think)
+    result = await (users.burst(args.burst, args.gap) if args.burst else users.run())
     print("RESULT " + json.dumps(result), flush=True)
     await closed.wait()
     listener.cancel()

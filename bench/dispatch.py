@@ -45,6 +45,7 @@ from bot.content import load_content
 from bot.safety import load_crisis_directory
 from bot.store import Store
 from bot.telegram.app import build_application
+from bot.telegram.pacing import PacedLimiter
 
 RATE = 30
 NOW = datetime(2026, 11, 21, 20, 0, 30, tzinfo=UTC)
@@ -171,6 +172,10 @@ def ptb_default_limiter() -> AIORateLimiter:
 def describe_limiter(app: Any) -> str:
     """The overall bucket of the limiter the bot will send through, read off the bot."""
     limiter = app.bot.rate_limiter
+    if isinstance(limiter, PacedLimiter):
+        return (f"PacedLimiter: bulk one per {limiter.bulk.interval:.4g} s; per chat "
+                f"{round(limiter.chats.tolerance / limiter.chats.interval) + 1} at once, then "
+                f"one per {limiter.chats.interval:g} s; max_retries={limiter.max_retries}")
     base = getattr(limiter, "_base_limiter", None)
     if base is None:
         return "none"

@@ -119,11 +119,14 @@ class _Address:
 
 
 async def run_config(kind: str, users: int, seconds: float, warmup: float, concurrent: bool,
-                     workdir: Path, rate_limit: bool = False, think: float = 0.0
-                     ) -> dict[str, Any]:
+                     workdir: Path, rate_limit: bool = False, think: float = 0.0,
+                     processor: BaseUpdateProcessor | None = None, load_args: tuple[str, ...] = (),
+                     tweak: Callable[[Application], None] | None = None) -> dict[str, Any]:
+    """One configuration. `processor` replaces seq/conc (bench.replies passes the shipped
+    one); `load_args` go to bench._load (e.g. --burst); `tweak` edits the app before start."""
     child = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bench._load", "--kind", kind, "--users", str(users),
-        "--seconds", str(seconds), "--warmup", str(warmup), "--think", str(think),
+        "--seconds", str(seconds), "--warmup", str(warmup), "--think", str(think), *load_args,
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=1 << 26)
     assert child.stdout is not None and child.stdin is not None
     line = (await asyncio.wait_for(child.stdout.readline(), 60)).decode()
@@ -131,13 +134,14 @@ async def run_config(kind: str, users: int, seconds: float, warmup: float, concu
         raise RuntimeError(f"load process did not start: {line!r}")
     address = json.loads(line[6:])
     store = None
-    processor = PerUserOrder() if concurrent else Sequential()
+    if processor is None:
+        processor = PerUserOrder() if concurrent else Sequential()
 
     def notify(update: object) -> None:
         if isinstance(update, Update) and not child.stdin.is_closing():
             child.stdin.write(b"%d\n" % update.update_id)
 
-    processor.notify = notify
+    processor.notify = notify  # type: ignore[attr-defined]
     if kind == "ours":
         store = await Store.open(workdir / f"e2e-{users}-{int(concurrent)}-{time.time_ns()}.db")
         app = build_application(token=address["token"], base_url=address["base_url"],
@@ -149,6 +153,8 @@ async def run_config(kind: str, users: int, seconds: float, warmup: float, concu
     # build_application has no knob for this yet; swapping before initialize is what
     # ApplicationBuilder.concurrent_updates(processor) would have done.
     app._update_processor = processor  # type: ignore[attr-defined]
+    if tweak is not None:
+        tweak(app)
     stop = asyncio.Event()
     task = asyncio.create_task(_serve(app, stop, kind))
     cpu: dict[str, float] = {}

@@ -32,6 +32,7 @@ from bot.engine.state import CRISIS_FLOW, PASTE_FLOW
 from bot.safety import load_crisis_directory
 from bot.store import Store
 from bot.telegram.app import build_application
+from bot.telegram.conversation import STALE_WINDOW
 from tests.fakebot import FakeBotApi, updates
 from tests.harness import Clock
 
@@ -139,6 +140,9 @@ async def act(bot: Bot, api: FakeBotApi, user_id: int, kind: str, arg: Any, step
     if kind == "command":
         await bot.feed(updates.command(user_id, arg))
     elif kind in ("tap", "stale", "forged"):
+        # A few seconds between taps: repeat stale taps within STALE_WINDOW are collapsed on
+        # purpose (tests/test_crisis_path.py); here every tap must get its own answer.
+        bot.clock.now += timedelta(seconds=STALE_WINDOW)
         if kind == "forged":
             choices = [(1, arg or "x")]
         else:

@@ -54,7 +54,7 @@ async def quiet(api: FakeBotApi, seconds: float = 1.5, within: float = 30) -> No
 
 @pytest.fixture
 async def limited(api: FakeBotApi, db_path: Path, clock: Clock) -> AsyncIterator[RunningBot]:
-    """The bot as production builds it: with AIORateLimiter (429s retried after retry_after)."""
+    """The bot as production builds it: with PacedLimiter (429s retried after retry_after)."""
     running = await RunningBot.start(api, db_path, clock, rate_limit=True)
     yield running
     await running.stop()

@@ -170,16 +170,16 @@ def _choice(content: Content, state: UserState, data: str, now: datetime,
         if anytime is not None:
             return anytime
     if cb is None or cb.version != content.version:
-        return state, [Say(OLD_VERSION), *screen(content, state, profile)]
+        return state, _noted(OLD_VERSION, screen(content, state, profile))
     if (cb.flow, cb.node) != (state.flow, state.node):
-        return state, [Say(STALE), *screen(content, state, profile)]
+        return state, _noted(STALE, screen(content, state, profile))
     if cb.flow == CRISIS_FLOW:
         return _crisis_choice(content, state, cb.key, now, profile)
     if cb.flow == PASTE_FLOW:
         return _paste_choice(content, state, cb.key, now, profile)
     node = content.node(cb.flow, cb.node)
     if node is None:
-        return state, [Say(OLD_VERSION), *screen(content, state, profile)]
+        return state, _noted(OLD_VERSION, screen(content, state, profile))
     kind, number = cb.key[:1], cb.key[1:]
     # ASCII only: str.isdigit() accepts "²", which int() then rejects (forged data must not raise).
     digits = number.isascii() and number.isdigit()
@@ -197,7 +197,17 @@ def _choice(content: Content, state: UserState, data: str, now: datetime,
         if index < len(node.checklist.items):
             return _toggle(content, state, node.checklist.field,
                            node.checklist.items[index].value, profile)
-    return state, [Say(STALE), *screen(content, state, profile)]
+    return state, _noted(STALE, screen(content, state, profile))
+
+
+def _noted(note: str, where: list[Say]) -> list[Effect]:
+    """One message for a stale tap: the note above where they are now (its keyboard kept).
+
+    A note and a whole screen per tap made 50 taps on an old button 100 messages; the
+    earlier messages of the screen were seen already, its last one carries the buttons.
+    """
+    last = where[-1]
+    return [Say(f"{note}\n\n{last.text}", last.buttons)]
 
 
 def _press(content: Content, state: UserState, button: ContentButton, now: datetime,

@@ -22,6 +22,7 @@ from bot.content.checkins import CheckinTexts, load_checkins
 from bot.engine import TimerFired
 from bot.schedule import daily
 from bot.store import DueRow
+from bot.telegram.pacing import bulk_sending
 
 if TYPE_CHECKING:
     from bot.telegram.conversation import Conversation
@@ -70,7 +71,14 @@ class Dispatcher:
             next_at = max(next_at + self.scan_seconds, loop.time())
 
     async def run_once(self, limit: int = 500) -> int:
-        """Claim and deliver what is due now; returns how many rows were handled."""
+        """Claim and deliver what is due now; returns how many rows were handled.
+
+        Everything it sends is bulk: it shares the bot-wide 30/s budget, replies do not.
+        """
+        with bulk_sending():
+            return await self._run_once(limit)
+
+    async def _run_once(self, limit: int) -> int:
         now = self.talk.clock()
         async with self.talk.store.transaction():
             if not self._timers_recovered:

@@ -83,6 +83,10 @@ class Store:
         self.lock = asyncio.Lock()
         #: Retries folding the WAL after an erase that another reader held up.
         self._fold_task: asyncio.Task[None] | None = None
+        #: The task inside `transaction()`, whose reads are part of it. Any other task's read
+        #: waits for the lock: on this one connection it would otherwise see the open
+        #: transaction's uncommitted (and perhaps later rolled back) writes.
+        self.owner: asyncio.Task[object] | None = None
 
     @classmethod
     async def open(cls, path: Path) -> Store:
@@ -139,10 +143,25 @@ class Store:
                 f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version={number};\nCOMMIT;")
 
     async def _one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+        if self._in_own_transaction():
+            return await self._fetch_one(sql, params)
+        async with self.lock:  # outside: wait for any open transaction to end
+            return await self._fetch_one(sql, params)
+
+    async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        if self._in_own_transaction():
+            return await self._fetch_all(sql, params)
+        async with self.lock:
+            return await self._fetch_all(sql, params)
+
+    def _in_own_transaction(self) -> bool:
+        return self.owner is not None and self.owner is asyncio.current_task()
+
+    async def _fetch_one(self, sql: str, params: Iterable[Any]) -> sqlite3.Row | None:
         async with self.db.execute(sql, tuple(params)) as cur:
             return await cur.fetchone()
 
-    async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+    async def _fetch_all(self, sql: str, params: Iterable[Any]) -> list[sqlite3.Row]:
         async with self.db.execute(sql, tuple(params)) as cur:
             return list(await cur.fetchall())
 
@@ -431,6 +450,7 @@ class _Transaction:
         except BaseException:
             self.store.lock.release()
             raise
+        self.store.owner = asyncio.current_task()
 
     async def __aexit__(self, exc_type: object, exc: object, tb: object) -> None:
         try:
@@ -443,6 +463,7 @@ class _Transaction:
             else:
                 await self._rollback()
         finally:
+            self.store.owner = None
             self.store.lock.release()
 
     async def _rollback(self) -> None:

@@ -12,18 +12,27 @@ import asyncio
 import json
 import logging
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from io import BytesIO
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+)
 from telegram.error import BadRequest, Forbidden, NetworkError
 
 from bot.content import Content
 from bot.engine import (
     Answer,
     Cancel,
+    Choice,
+    Command,
     Effect,
     Mark,
     OfferDelete,
@@ -38,6 +47,7 @@ from bot.engine import (
     expected_input,
     step,
 )
+from bot.engine.core import OLD_VERSION, STALE
 from bot.engine.effects import Keyboard
 from bot.engine.events import Event
 from bot.progress import FIELDS as PROGRESS_FIELDS
@@ -48,7 +58,7 @@ from bot.schedule import daily
 from bot.schedule.checkins import out_of_quiet
 from bot.store import Store, local_date
 from bot.summary import urge_summary
-from bot.telegram import answers
+from bot.telegram import answers, outbox
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +66,23 @@ log = logging.getLogger(__name__)
 NEUTRAL_FIRST_LINE = "Reminder"
 NC_SINCE_DAYS = {"today": 0, "week": 7, "month": 30, "quarter": 91, "year": 365}
 DELETE_WINDOW = timedelta(hours=47)  # Telegram lets a bot delete messages for 48 hours
-SEND_RETRIES = 1
-SEND_RETRY_PAUSE = 0.5  # seconds
 #: A tap, an edit or a timer from someone with no row (they used /delete): no row is made.
 START_FRESH = ("I don't keep anything about you any more, so I start fresh: send /start to "
                "begin again. If you need help now, /crisis shows the lines where you are.")
+#: People whose country is kept in memory for a crisis card sent while the database fails.
+COUNTRY_MEMORY = 10_000
+#: How long a crisis card waits for the database before it is sent from memory (seconds).
+CARD_PATIENCE = 1.0
+#: Stale taps within this many seconds of an answered one are not answered again.
+STALE_WINDOW = 3.0
+
+
+@dataclass
+class _CardProgress:
+    """Whether this update's crisis card was tried (with every retry) and went out."""
+
+    tried: bool = False
+    sent: bool = False
 
 
 @dataclass
@@ -70,73 +92,147 @@ class Conversation:
     directory: CrisisDirectory
     bot: Bot
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    _countries: OrderedDict[int, str | None] = field(default_factory=OrderedDict, repr=False)
+    _stale_answered: dict[int, float] = field(default_factory=dict, repr=False)
 
     async def handle(self, user_id: int, event: Event, *, tapped: int | None = None,
                      pasted: int | None = None, by_bot: bool = False,
                      region_hint: str | None = None, fresh: bool = False) -> None:
         """Run one event for one person and deliver what the engine says.
 
+        Crisis lines have no dependencies: when this event shows them (risk words, /crisis,
+        the crisis button) and the database has not answered within `CARD_PATIENCE`, or
+        anything at all fails (the database, the zone data), the card is sent from memory
+        (`cards_from_memory`), and instead of the apology, never after it.
+
         `region_hint` (from Telegram's language_code) only orders country buttons on a card;
         it is used for this step and never stored, and only when we have that country's lines.
         Only `fresh` events (something the person typed or sent) make a row for someone who
         has none: after /delete a late tap, an edit or a due timer must not recreate them.
         """
-        now = self.clock()
+        card = _CardProgress()
+        cards = self.cards_from_memory(event)
         try:
-            known = fresh or await self.store.has_user(user_id)
-        except sqlite3.Error:
-            await self._crisis_anyway(user_id, event, now)
-            raise
-        if not known:
-            await self._no_row(user_id, event, now, by_bot=by_bot)
-            return
-        try:
-            async with self.store.transaction():
-                if fresh:  # a new person has no zone yet, so their first day is the UTC one
-                    await self.store.ensure_user(user_id, local_date(now, None))
-                state, profile = await self.store.load(user_id, now)
-                if region_hint and self.directory.get(region_hint):
-                    profile = replace(profile, region_hint=region_hint)
-                today = local_date(now, profile.tz)
-                new_state, effects = step(self.content, state, event, now, profile)
-                await self._store_effects(user_id, effects, now, today)
-                await self.store.save_state(user_id, new_state)
-                country = (await self.store.user(user_id) or {}).get("country")
-        except sqlite3.Error:
-            await self._crisis_anyway(user_id, event, now)
+            if cards:  # the card must not wait on the database: race it
+                work = asyncio.ensure_future(
+                    self._step_and_store(user_id, event, region_hint=region_hint, fresh=fresh))
+                done, _ = await asyncio.wait({work}, timeout=CARD_PATIENCE)
+                if not done:
+                    log.warning("the database is slow: crisis card sent from memory")
+                    await self._send_cards(user_id, cards, card)
+                stored = await work
+            else:
+                stored = await self._step_and_store(user_id, event, region_hint=region_hint,
+                                                    fresh=fresh)
+            if stored is None:  # nobody here (they used /delete): no row is made
+                await self._no_row(user_id, event, by_bot=by_bot, card=card)
+                return
+            effects, country = stored
+            if self._collapse(user_id, event, effects):
+                return
+            await self._deliver(user_id, effects, country=country, tapped=tapped,
+                                pasted=pasted, by_bot=by_bot, card=card)
+        except Exception as exc:
+            if not card.tried and cards:
+                await self._send_cards(user_id, cards, card)
+            if card.sent:
+                # The lines are out; an apology after them would only bury them.
+                log.error("error %s: the crisis card was sent, no apology", _reason(exc))
+                return
             raise  # the error handler logs it and says kindly that nothing was saved
-        await self._deliver(user_id, effects, country=country, tapped=tapped, pasted=pasted,
-                            by_bot=by_bot)
 
-    async def _no_row(self, user_id: int, event: Event, now: datetime, *, by_bot: bool) -> None:
+    async def _step_and_store(self, user_id: int, event: Event, *,
+                              region_hint: str | None = None, fresh: bool = False
+                              ) -> tuple[list[Effect], str | None] | None:
+        """Load, step and store in one transaction; returns the effects and their country,
+        or None for someone with no row when the event is not `fresh`."""
+        now = self.clock()
+        async with self.store.transaction():
+            if fresh:  # a new person has no zone yet, so their first day is the UTC one
+                await self.store.ensure_user(user_id, local_date(now, None))
+            elif not await self.store.has_user(user_id):
+                return None
+            state, profile = await self.store.load(user_id, now)
+            if region_hint and self.directory.get(region_hint):
+                profile = replace(profile, region_hint=region_hint)
+            today = local_date(now, profile.tz)
+            new_state, effects = step(self.content, state, event, now, profile)
+            await self._store_effects(user_id, effects, now, today)
+            await self.store.save_state(user_id, new_state)
+            country = (await self.store.user(user_id) or {}).get("country")
+        self._remember_country(user_id, country)
+        return effects, country
+
+    async def _no_row(self, user_id: int, event: Event, *, by_bot: bool,
+                      card: _CardProgress) -> None:
         """Crisis lines if the event asks for them; otherwise how to begin again. Stores nothing."""
         if by_bot:
             return  # a timer or check-in left over from before /delete: say nothing
-        _, effects = step(self.content, UserState(), event, now, Profile())
+        _, effects = step(self.content, UserState(), event, self.clock(), Profile())
         crisis = [e for e in effects if isinstance(e, ShowCrisis)]
         if crisis:
             await self._deliver(user_id, crisis, country=None, tapped=None, pasted=None,
-                                by_bot=False)
+                                by_bot=False, card=card)
         else:
             await self.send(user_id, START_FRESH)
 
-    async def _crisis_anyway(self, user_id: int, event: Event, now: datetime) -> None:
-        """The database refused the write, so nothing moved; crisis lines still never wait.
+    def cards_from_memory(self, event: Event) -> list[ShowCrisis]:
+        """The crisis cards this event shows whatever the person's state: no I/O at all.
 
-        Reads usually still work (WAL readers are not blocked by a lock, a full disk or a
-        read-only file), so the engine is asked what this event would show, and only the
-        crisis card is sent.
+        The engine is asked what the event shows to someone with no state and no profile
+        (risk words, /crisis and the crisis button show the card from any state), so no
+        database read and no zone lookup is needed to know it.
         """
+        if not isinstance(event, Text | Command | Choice):
+            return []
         try:
-            state, profile = await self.store.load(user_id, now)
-            _, effects = step(self.content, state, event, now, profile)
-            crisis = [e for e in effects if isinstance(e, ShowCrisis)]
-            if crisis:
-                country = (await self.store.user(user_id) or {}).get("country")
-                await self._deliver(user_id, crisis, country=country, tapped=None,
-                                    pasted=None, by_bot=False)
-        except Exception as exc:  # the original database error is what gets reported
-            log.error("crisis card during a database error failed: %s", type(exc).__name__)
+            _, effects = step(self.content, UserState(), event, datetime.now(UTC), Profile())
+        except Exception:  # an event the empty state cannot take shows no card
+            return []
+        return [e for e in effects if isinstance(e, ShowCrisis)]
+
+    async def _send_cards(self, user_id: int, cards: list[ShowCrisis],
+                          card: _CardProgress) -> None:
+        """Send cards built from the directory in memory, for the country last seen for this
+        person in this process (else the generic card: the emergency line and
+        findahelpline.com). Never raises: it runs when something has already failed."""
+        card.tried = True
+        country = self._countries.get(user_id)
+        try:
+            for show in cards:
+                where = show.country.upper() if show.country else country
+                await self.send(user_id, crisis_card(self.directory, where, show.risk),
+                                crisis=True, remember=False)
+            card.sent = True
+        except Exception as exc:
+            log.error("crisis card from memory failed too: %s", type(exc).__name__)
+
+    def _remember_country(self, user_id: int, country: str | None) -> None:
+        """Keep the last few thousand people's country, only for the card from memory."""
+        self._countries[user_id] = country
+        self._countries.move_to_end(user_id)
+        while len(self._countries) > COUNTRY_MEMORY:
+            self._countries.popitem(last=False)
+
+    def _collapse(self, user_id: int, event: Event, effects: list[Effect]) -> bool:
+        """True when this is a repeat stale tap: the last one was answered moments ago.
+
+        Fifty taps on an old button used to send fifty screens (and bring 429s); now the
+        first is answered and taps in the next few seconds are not.
+        """
+        stale = isinstance(event, Choice) and bool(effects) and \
+            isinstance(effects[0], Say) and effects[0].text.startswith((STALE, OLD_VERSION))
+        if not stale:
+            return False
+        moment = self.clock().timestamp()
+        last = self._stale_answered.get(user_id)
+        if last is not None and 0 <= moment - last < STALE_WINDOW:
+            return True  # (a clock stepped back answers again rather than go silent)
+        self._stale_answered[user_id] = moment
+        if len(self._stale_answered) > COUNTRY_MEMORY:
+            self._stale_answered = {k: t for k, t in self._stale_answered.items()
+                                    if 0 <= moment - t < STALE_WINDOW}
+        return False
 
     async def handle_text(self, user_id: int, text: str, message_id: int, *,
                           theirs: bool = False, region_hint: str | None = None) -> None:
@@ -218,7 +314,10 @@ class Conversation:
     # -- delivery -----------------------------------------------------------------------
 
     async def _deliver(self, user_id: int, effects: list[Effect], *, country: str | None,
-                       tapped: int | None, pasted: int | None, by_bot: bool) -> None:
+                       tapped: int | None, pasted: int | None, by_bot: bool,
+                       card: _CardProgress | None = None) -> None:
+        """Send the effects in order; `card` notes whether crisis lines were tried and sent."""
+        card = _CardProgress() if card is None else card
         first = by_bot
         for effect in effects:
             match effect:
@@ -228,10 +327,12 @@ class Conversation:
                     if replace_ and tapped and await self._edit(user_id, tapped, text, buttons):
                         continue
                     await self.send(user_id, text, buttons)
-                case ShowCrisis(risk, other):
+                case ShowCrisis(risk, other) if not card.sent:  # (not twice: sent from memory)
                     where = other.upper() if other else country
+                    card.tried = True
                     await self.send(user_id, crisis_card(self.directory, where, risk),
-                                    protect=False)
+                                    crisis=True)
+                    card.sent = True
                 case ShowSummary(what="progress"):
                     await self.send(user_id, await self._progress(user_id))
                 case ShowSummary():
@@ -261,27 +362,26 @@ class Conversation:
 
     async def send(self, user_id: int, text: str,
                    buttons: Keyboard | tuple[tuple[InlineKeyboardButton, ...], ...] = (),
-                   *, protect: bool = False) -> int | None:
+                   *, protect: bool = False, crisis: bool = False,
+                   remember: bool = True) -> int | None:
         """Send and remember the message id (for /wipe). A blocked bot marks the person away.
 
-        A network error or timeout is retried once after a short pause: someone in crisis
-        waiting on a screen matters more than the rare duplicate when only the answer was
-        lost. (429s are retried by the rate limiter, honouring retry_after.)
+        Network errors, timeouts and 5xx are retried per `outbox`: once for an ordinary
+        message, with backoff for about ten seconds for crisis lines (`crisis=True`), where a
+        rare duplicate matters far less than a missing card. 429s are the rate limiter's.
         """
-        for attempt in range(1 + SEND_RETRIES):
-            try:
-                message = await self.bot.send_message(
-                    user_id, text, reply_markup=_markup(buttons), protect_content=protect,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True))
-                break
-            except Forbidden:
-                await self.deactivate(user_id)
-                return None
-            except NetworkError as exc:
-                if isinstance(exc, BadRequest) or attempt == SEND_RETRIES:
-                    raise
-                log.warning("send failed (%s); retrying once", type(exc).__name__)
-                await asyncio.sleep(SEND_RETRY_PAUSE)
+        async def call(**timeouts: float) -> Message:
+            return await self.bot.send_message(
+                user_id, text, reply_markup=_markup(buttons), protect_content=protect,
+                link_preview_options=LinkPreviewOptions(is_disabled=True), **timeouts)
+
+        try:
+            message = await outbox.attempt(call, outbox.CRISIS if crisis else outbox.ORDINARY)
+        except Forbidden:
+            await self.deactivate(user_id)
+            return None
+        if not remember:  # (the database is failing: don't wait on it again)
+            return message.message_id
         try:
             async with self.store.transaction():
                 if await self.store.user(user_id):
@@ -333,6 +433,11 @@ class Conversation:
         async with self.store.transaction():
             await self.store.forget_messages(user_id)
         return gone
+
+
+def _reason(exc: BaseException) -> str:
+    """An error's class, or SQLite's code name for a database error: never any values."""
+    return _db_reason(exc) if isinstance(exc, sqlite3.Error) else type(exc).__name__
 
 
 def _db_reason(exc: sqlite3.Error) -> str:
