@@ -150,6 +150,9 @@ async def test_killed_mid_flow_the_person_continues_where_they_were(
     await asyncio.sleep(0.5)
     proc.kill()
     api.delay("sendMessage", 0)
+    # The fake API is still sitting on the killed process's delayed send; let that finish
+    # before counting, or it lands among the replies to the next tap.
+    await asyncio.sleep(3.5)
     assert proc.sql("PRAGMA integrity_check") == [("ok",)]
     assert proc.sql("SELECT field, value_int FROM records WHERE user_id = ?", (ALICE,)) == [
         ("pull_before", 7)]
