@@ -275,6 +275,10 @@ def _negated(text: str, start: int, end: int) -> bool:
             return True
         if word == "longer" and i > 0 and before[i - 1] == "no":
             return True
+    near = text[:start].split()
+    ever = "ever" in near[-2:] or "ever" in text[start:end].split()[:4]
+    if ever and _NEGATORS & set(near[-6:]):
+        return True  # "I don't think he'd ever hurt me", "no one has ever hit me"
     after = text[end:].split()[:4]
     return "ago" in after and bool({"years", "months", "long"} & set(after))
 
