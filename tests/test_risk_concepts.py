@@ -36,6 +36,7 @@ def test_any_weapon_in_his_or_your_hands(weapon: str) -> None:
         "It will all be easier for my sister without me.",
         "I worked out the least painful way to go.",
         "I have hidden my scars from everyone for months.",
+        "iwanttoenditall",
     ],
 )
 def test_warning_signs_and_farewells_raise_the_card(message: str) -> None:
@@ -51,6 +52,8 @@ def test_warning_signs_and_farewells_raise_the_card(message: str) -> None:
         "He bought a toy gun for our nephew.",
         "You never hit me, you just went quiet for days.",
         "My son got a bruise at the playground.",
+        "I keep checking my phone for a reply.",
+        "I looked up how high the Shard is.",
     ],
 )
 def test_everyday_neighbours_of_the_new_ideas_stay_quiet(message: str) -> None:
@@ -75,3 +78,12 @@ def test_never_ever_is_a_denial_even_across_a_thinking_verb(message: str) -> Non
 
 def test_he_ever_hit_me_as_a_plain_statement_keeps_the_card() -> None:
     assert Risk.DANGER in detect_risks("he is the worst man I have ever met and he hit me")
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["my dad kicks my little sister and she is only seven",
+     "mum shuts my younger brother in the basement"],
+)
+def test_an_abusive_parent_hurting_siblings_is_harm_to_children(message: str) -> None:
+    assert Risk.CHILDREN in detect_risks(message)
