@@ -70,7 +70,8 @@ def test_an_unknown_concept_stops_the_file_with_its_name(tmp_path: Path) -> None
 
 @pytest.mark.parametrize(
     "message",
-    ["I don't think he'd ever hurt me, he's just loud", "I can't imagine she would ever hit me"],
+    ["I don't think he'd ever hurt me, he's just loud", "I can't imagine she would ever hit me",
+     "nobody has ever hit me"],
 )
 def test_never_ever_is_a_denial_even_across_a_thinking_verb(message: str) -> None:
     assert Risk.DANGER not in detect_risks(message)
@@ -78,6 +79,7 @@ def test_never_ever_is_a_denial_even_across_a_thinking_verb(message: str) -> Non
 
 def test_he_ever_hit_me_as_a_plain_statement_keeps_the_card() -> None:
     assert Risk.DANGER in detect_risks("he is the worst man I have ever met and he hit me")
+    assert Risk.DANGER in detect_risks("no one has ever hit me like he did")
 
 
 @pytest.mark.parametrize(

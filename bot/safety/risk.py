@@ -277,7 +277,8 @@ def _negated(text: str, start: int, end: int) -> bool:
             return True
     near = text[:start].split()
     ever = "ever" in near[-2:] or "ever" in text[start:end].split()[:4]
-    if ever and _NEGATORS & set(near[-6:]):
+    compared = text[end:].split()[:1] in (["like"], ["as"])  # "no one ever hit me like he did"
+    if ever and not compared and (_NEGATORS | {"nobody", "noone"}) & set(near[-6:]):
         return True  # "I don't think he'd ever hurt me", "no one has ever hit me"
     after = text[end:].split()[:4]
     return "ago" in after and bool({"years", "months", "long"} & set(after))
