@@ -38,6 +38,7 @@ def workload() -> list[str]:
     plain: list[str] = []
     names = ["risk_corpus.yaml", "hoover_messages.yaml", "hoover_messages_blind.yaml"]
     names += sorted(p.name for p in FIXTURES.glob("risk_unseen*.yaml"))
+    names += sorted(p.name for p in FIXTURES.glob("risk_blind_*.yaml"))
     for name in names:
         plain += _texts(yaml.safe_load((FIXTURES / name).read_text(encoding="utf-8")))
     tricked = []

@@ -17,7 +17,9 @@ from bot.safety import Risk, detect_risks
 
 _SETS = [
     yaml.safe_load((Path(__file__).parent / "fixtures" / name).read_text(encoding="utf-8"))
-    for name in ("risk_unseen.yaml", "risk_unseen_2.yaml", "risk_unseen_3.yaml")
+    for name in ("risk_unseen.yaml", "risk_unseen_2.yaml", "risk_unseen_3.yaml",
+                 "risk_blind_a.yaml", "risk_blind_b.yaml", "risk_blind_c.yaml",
+                 "risk_blind_d.yaml", "risk_blind_e.yaml")
 ]
 DATA = {key: [m for data in _SETS for m in data[key]] for key in _SETS[0]}
 KINDS = [Risk.SELF_HARM, Risk.DANGER, Risk.CHILDREN]

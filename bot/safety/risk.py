@@ -122,15 +122,46 @@ def _phrase_list(path: Path, raw: Mapping[str, object], key: str, *, required: b
     return value
 
 
+_CONCEPT = re.compile(r"@([a-z_]+)")
+
+
+def _expand_concepts(path: Path, raw: dict[str, object]) -> dict[str, object]:
+    """Replace `@name` in every phrase by the choices listed under `concepts: name:`.
+
+    A concept is an idea (a child, a means, a farewell) written once and used in many
+    phrases, so widening an idea is one edit and no phrase forgets a word of it.
+    """
+    concepts = raw.get("concepts") or {}
+    if not isinstance(concepts, dict) or not all(
+        isinstance(v, list) and v and all(isinstance(w, str) for w in v)
+        for v in concepts.values()
+    ):
+        raise SafetyFileError(path, "'concepts' must map names to non-empty lists of words")
+    choices = {str(k): "|".join(v) for k, v in concepts.items()}
+
+    def expand(phrase: object) -> object:
+        if not isinstance(phrase, str):
+            return phrase
+        def one(m: re.Match[str]) -> str:
+            if m.group(1) not in choices:
+                raise SafetyFileError(path, f"unknown concept @{m.group(1)} in {phrase!r}")
+            return choices[m.group(1)]
+        return _CONCEPT.sub(one, phrase)
+
+    return {k: ([expand(p) for p in v] if isinstance(v, list) and k != "concepts" else v)
+            for k, v in raw.items()}
+
+
 def load_risk_rules(path: Path = RISK_PATH) -> _RiskRules:
     """Read and compile the risk file; `SafetyFileError` on the first problem."""
     raw = _load_yaml(path)
     if not isinstance(raw, dict):
         raise SafetyFileError(path, "must be a mapping of kinds to phrase lists")
-    known = {r.value for r in Risk} | {"benign", "unsure", "theirs", "own", "past"}
+    known = {r.value for r in Risk} | {"benign", "unsure", "theirs", "own", "past", "concepts"}
     unknown = sorted(str(k) for k in raw if k not in known)
     if unknown:
         raise SafetyFileError(path, f"unknown section {unknown[0]!r}")
+    raw = _expand_concepts(path, raw)
     vocab: set[str] = set()
     try:
         kinds = {
@@ -244,6 +275,11 @@ def _negated(text: str, start: int, end: int) -> bool:
             return True
         if word == "longer" and i > 0 and before[i - 1] == "no":
             return True
+    near = text[:start].split()
+    ever = "ever" in near[-2:] or "ever" in text[start:end].split()[:4]
+    compared = text[end:].split()[:1] in (["like"], ["as"])  # "no one ever hit me like he did"
+    if ever and not compared and (_NEGATORS | {"nobody", "noone"}) & set(near[-6:]):
+        return True  # "I don't think he'd ever hurt me", "no one has ever hit me"
     after = text[end:].split()[:4]
     return "ago" in after and bool({"years", "months", "long"} & set(after))
 
