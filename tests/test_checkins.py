@@ -25,6 +25,7 @@ from bot.schedule.chart import week_chart
 from bot.schedule.dispatcher import Dispatcher
 from bot.store import Store
 from bot.telegram.conversation import Conversation
+from bot.telegram.due_delivery import build_dispatcher
 from tests.harness import Clock
 
 SCAN = timedelta(seconds=20)
@@ -83,7 +84,7 @@ async def _setup(tmp_path: Path, clock: Clock) -> tuple[Store, Dispatcher, Recor
     talk = Conversation(content=load_content(), store=store,
                         directory=load_crisis_directory(), bot=bot,  # type: ignore[arg-type]
                         clock=clock)
-    return store, Dispatcher(talk, scan_seconds=SCAN.total_seconds()), bot
+    return store, build_dispatcher(talk, scan_seconds=SCAN.total_seconds()), bot
 
 
 async def _person(store: Store, user_id: int, tz: str, at: str, now: datetime,
@@ -98,7 +99,7 @@ async def _person(store: Store, user_id: int, tz: str, at: str, now: datetime,
 async def _run_until(dispatcher: Dispatcher, clock: Clock, end: datetime,
                      step: timedelta = SCAN) -> None:
     """Scan like the interval job would, jumping over empty stretches (same outcome)."""
-    store = dispatcher.talk.store
+    store = dispatcher.store
     while clock.now < end:
         await dispatcher.run_once()
         rows = await store._all("SELECT min(due_at) AS d FROM due WHERE claimed_at IS NULL")
