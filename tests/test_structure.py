@@ -11,8 +11,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 BOT = Path(__file__).resolve().parent.parent / "bot"
 
 
