@@ -204,7 +204,7 @@ async def run_dispatch(path: Path, due: int, rate_limit: bool, racers: int = 1,
 
     async def loop(app: Any) -> int:
         dispatcher = app.bot_data["dispatcher"]
-        store = dispatcher.talk.store
+        store = dispatcher.store
         original = store.claim_due
 
         async def timed_claim(now: datetime, limit: int = 500) -> Any:

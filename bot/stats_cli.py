@@ -8,7 +8,6 @@ cannot be opened.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,10 +35,13 @@ def stats(argv: list[str]) -> int:
     if not path.is_file():
         print(f"error: BOT_DATABASE_URL: no database at {path}", file=sys.stderr)
         return 2
+    from bot.store import StoreError
+
     try:
         text, picture = asyncio.run(_report(path, datetime.now(UTC), png is not None))
-    except (sqlite3.Error, OSError) as exc:
-        print(f"error: cannot read the database: {type(exc).__name__}", file=sys.stderr)
+    except (StoreError, OSError) as exc:
+        reason = exc.code if isinstance(exc, StoreError) else type(exc).__name__
+        print(f"error: cannot read the database: {reason}", file=sys.stderr)
         return 2
     print(text)
     if png is not None and picture is not None:

@@ -2,9 +2,10 @@
 
     python -m tests.checkin_worker DB BASE_URL TOKEN NOW_ISO [--hang-after-claim]
 
-It claims and delivers through the real Dispatcher (real Store, real telegram.Bot against the
-fake Bot API) until nothing is due. With --hang-after-claim it prints "CLAIMED" once a batch
-is claimed and then hangs before sending, so the test can kill it between claim and send.
+It claims and delivers through the real Dispatcher and DueDelivery (real Store, real
+telegram.Bot against the fake Bot API) until nothing is due. With --hang-after-claim it
+prints "CLAIMED" once a batch is claimed and then hangs before sending, so the test can kill
+it between claim and send.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from telegram import Bot
 from bot.content import load_content
 from bot.safety import load_crisis_directory
 from bot.schedule import daily
-from bot.schedule.dispatcher import Dispatcher
 from bot.store import Store
 from bot.telegram.conversation import Conversation
+from bot.telegram.due_delivery import build_dispatcher
 
 
 async def main(db: str, base_url: str, token: str, now_iso: str, hang: bool) -> None:
@@ -30,13 +31,13 @@ async def main(db: str, base_url: str, token: str, now_iso: str, hang: bool) -> 
     async with Bot(token, base_url=base_url) as bot:
         talk = Conversation(content=load_content(), store=store,
                             directory=load_crisis_directory(), bot=bot, clock=lambda: now)
-        dispatcher = Dispatcher(talk)
+        dispatcher = build_dispatcher(talk)
         if hang:
             async def stuck(row: object) -> None:
                 print("CLAIMED", flush=True)
                 await asyncio.sleep(3600)
 
-            dispatcher.checkins.deliver = stuck  # type: ignore[method-assign]
+            dispatcher.deliver = stuck
         handled = 0
         while (n := await dispatcher.run_once(limit=7)) > 0:
             handled += n

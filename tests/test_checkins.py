@@ -25,6 +25,7 @@ from bot.schedule.chart import week_chart
 from bot.schedule.dispatcher import Dispatcher
 from bot.store import Store
 from bot.telegram.conversation import Conversation
+from bot.telegram.due_delivery import build_dispatcher
 from tests.harness import Clock
 
 SCAN = timedelta(seconds=20)
@@ -83,7 +84,7 @@ async def _setup(tmp_path: Path, clock: Clock) -> tuple[Store, Dispatcher, Recor
     talk = Conversation(content=load_content(), store=store,
                         directory=load_crisis_directory(), bot=bot,  # type: ignore[arg-type]
                         clock=clock)
-    return store, Dispatcher(talk, scan_seconds=SCAN.total_seconds()), bot
+    return store, build_dispatcher(talk, scan_seconds=SCAN.total_seconds()), bot
 
 
 async def _person(store: Store, user_id: int, tz: str, at: str, now: datetime,
@@ -98,7 +99,7 @@ async def _person(store: Store, user_id: int, tz: str, at: str, now: datetime,
 async def _run_until(dispatcher: Dispatcher, clock: Clock, end: datetime,
                      step: timedelta = SCAN) -> None:
     """Scan like the interval job would, jumping over empty stretches (same outcome)."""
-    store = dispatcher.talk.store
+    store = dispatcher.store
     while clock.now < end:
         await dispatcher.run_once()
         rows = await store._all("SELECT min(due_at) AS d FROM due WHERE claimed_at IS NULL")
@@ -219,13 +220,16 @@ async def test_hard_dates_are_named_the_day_before_and_on_the_day(tmp_path: Path
 
 
 async def test_hard_dates_refuse_anything_but_a_date_and_a_label(tmp_path: Path) -> None:
-    import sqlite3
+    from bot.store import StoreError
 
     store = await Store.open(tmp_path / "bot.db")
     await store.ensure_user(1, date(2026, 1, 1))
     for month_day, label in (("03-04", "Mum"), ("my ex's day", "other"), ("3-4", "other")):
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(StoreError) as refused:
             await store.add_hard_date(1, month_day, label)
+        # The store's error names the constraint's code, never the refused values.
+        assert refused.value.code.startswith("SQLITE_CONSTRAINT")
+        assert month_day not in str(refused.value) and label not in str(refused.value)
     await store.close()
 
 

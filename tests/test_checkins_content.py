@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 
 from bot.content.checkins import load_checkins
 from bot.schedule import daily
+from bot.telegram import checkin_sender
 from tests.harness import RunningBot, sent_texts
 from tests.test_checkins_e2e import ALICE, _scan, _set_up
 
@@ -65,12 +66,12 @@ async def test_thoughts_of_not_wanting_to_live_open_crisis_help_and_nothing_is_k
 def test_the_how_are_you_question_comes_once_a_week() -> None:
     asked = [day for day in range(1, 91) if daily.asks_wellbeing(day, weekly=False)]
     assert asked == list(range(5, 91, 7))
-    text, rows = daily.compose(TEXTS, 12, "2026-01-12", None)
+    text, rows = checkin_sender.compose(TEXTS, 12, "2026-01-12", None)
     assert TEXTS.wellbeing_question in text
     assert any(b.callback_data == "!ci:how:dark" for row in rows for b in row)
-    text, rows = daily.compose(TEXTS, 13, "2026-01-13", None)
+    text, rows = checkin_sender.compose(TEXTS, 13, "2026-01-13", None)
     assert TEXTS.wellbeing_question not in text
-    text, _ = daily.compose(TEXTS, 97, "2026-04-07", None, weekly=True)
+    text, _ = checkin_sender.compose(TEXTS, 97, "2026-04-07", None, weekly=True)
     assert TEXTS.wellbeing_question in text
 
 
@@ -89,5 +90,5 @@ def test_weekly_check_ins_after_day_90_follow_the_first_year() -> None:
     assert TEXTS.week(181) == TEXTS.after90["months6_12"][0]
     assert set(TEXTS.after90["months3_6"]) <= set(texts)
     assert set(TEXTS.after90["months6_12"]) <= set(texts)
-    text, _ = daily.compose(TEXTS, 104, date(2026, 4, 14).isoformat(), None, weekly=True)
+    text, _ = checkin_sender.compose(TEXTS, 104, date(2026, 4, 14).isoformat(), None, weekly=True)
     assert TEXTS.after90["months3_6"][1] in text

@@ -27,6 +27,7 @@ import pytest
 
 from bot.engine import Start, TimerFired
 from bot.safety import crisis_card, load_crisis_directory
+from bot.store import StoreFull, StoreReadOnly
 from bot.telegram.handlers import DATABASE_SORRY
 from tests.fakebot import FakeBotApi, updates
 from tests.harness import Clock, RunningBot, sent_texts
@@ -160,7 +161,7 @@ async def test_a_timer_due_while_the_database_refuses_writes_is_sent_once_later(
     await bot.tap(ALICE, "5 minutes")
     clock.now += timedelta(minutes=10)
     await run_under(bot, "readonly")
-    with pytest.raises(sqlite3.OperationalError):  # the scan job's error handler logs it
+    with pytest.raises(StoreReadOnly):  # the scan job's error handler logs it
         await dispatcher.run_once()
     await clear(bot, "readonly")
     since = len(bot.api.calls)
@@ -186,7 +187,7 @@ async def test_a_timer_whose_write_fails_after_its_claim_is_retried_not_lost(
     async def full_once(user_id: int, event: object, **kwargs: object) -> None:
         if isinstance(event, TimerFired) and not failures:
             failures.append(event)
-            raise sqlite3.OperationalError("database or disk is full")
+            raise StoreFull("SQLITE_FULL")
         await real_handle(user_id, event, **kwargs)
 
     monkeypatch.setattr(talk, "handle", full_once)

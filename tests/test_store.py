@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sqlite3
 import stat
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.store import Store
+from bot.store import Store, StoreError
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 
@@ -23,10 +22,10 @@ async def test_the_database_refuses_free_text_in_every_recorded_value(db_path: P
             await store.ensure_user(1, date(2026, 11, 21))
         for field, value in (("tactic", "I miss you"), ("tactic", "guilt trip"),
                              ("Tactic", "guilt"), ("tactic", "x" * 41)):
-            with pytest.raises(sqlite3.IntegrityError):
+            with pytest.raises(StoreError, match="^SQLITE_CONSTRAINT"):
                 async with store.transaction():
                     await store.record(1, field, value, NOW)
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(StoreError, match="^SQLITE_CONSTRAINT"):
             async with store.transaction():
                 await store.record(1, "pull_before", 11, NOW)
         assert await store.records(1) == []

@@ -13,8 +13,10 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from bot.engine import TimerFired
-from bot.store import Store
+from bot.store import Store, StoreBusy
 from tests.fakebot import FakeBotApi, updates
 from tests.harness import RunningBot, sent_texts
 
@@ -77,6 +79,26 @@ async def test_erase_is_announced_only_when_no_copy_is_left(bot: RunningBot) -> 
     texts = sent_texts(await _erase(bot))
     assert texts[-1].startswith("Done. Everything I kept about you is erased.")
     assert traces(bot.db_path, ALICE) == []  # already gone when the person reads "erased"
+
+
+async def test_an_erase_the_database_refuses_says_nothing_was_erased(
+        bot: RunningBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    await _use_the_bot(bot)
+    await bot.command(ALICE, "/delete")
+
+    async def busy(user_id: int) -> bool:
+        raise StoreBusy("SQLITE_BUSY")
+
+    monkeypatch.setattr(bot.store, "delete_user", busy)
+    since = len(bot.api.calls)
+    message_id, data = bot.find_button(ALICE, "Yes, erase everything")
+    bot.api.push_update(updates.callback(ALICE, data, message_id))
+    await bot.api.wait_for("sendMessage", lambda c: "/delete again" in c.params.get("text", ""),
+                           timeout=10, since=since)
+    texts = sent_texts(await bot.settle(since))
+    assert not any("is erased" in t for t in texts)  # never "erased" when it was not
+    monkeypatch.undo()
+    assert traces(bot.db_path, ALICE)  # still there: they are not told otherwise
 
 
 async def test_while_another_program_reads_the_database_erase_says_what_is_pending(

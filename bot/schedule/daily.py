@@ -1,7 +1,7 @@
-"""Daily check-ins on the due-queue: keep one pending row per person, send what is claimed.
+"""Daily check-ins on the due-queue: keep one pending row per person, decide what is sent.
 
-The decisions are in `bot.schedule.checkins` (pure); this module applies them to the store
-and talks to Telegram through `Conversation.send` (rate limiter, blocked-bot handling).
+The decisions are in `bot.schedule.checkins` (pure); this module applies them to the store.
+It never talks to Telegram: `bot.telegram.checkin_sender` words and sends what was claimed.
 
 Ordering, so a crash loses at most the one message in flight and never sends one twice:
 the claim of a row, the decision to send or skip it, and the insertion of the next row all
@@ -13,18 +13,9 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
 
-from telegram import InlineKeyboardButton
-from telegram.error import Forbidden
-
-from bot.content.checkins import CheckinTexts
 from bot.schedule import checkins as plan
-from bot.schedule.chart import week_chart
 from bot.store import DueRow, Store
-
-if TYPE_CHECKING:
-    from bot.telegram.conversation import Conversation
 
 log = logging.getLogger(__name__)
 
@@ -76,16 +67,6 @@ async def on_claimed(store: Store, row: DueRow, now: datetime) -> bool:
     return send
 
 
-def scale_buttons(ref: str) -> list[tuple[InlineKeyboardButton, ...]]:
-    scale = [InlineKeyboardButton(str(n), callback_data=f"{PREFIX}{ref}:{n}") for n in range(11)]
-    return [tuple(scale[:6]), tuple(scale[6:])]
-
-
-def help_buttons() -> list[tuple[InlineKeyboardButton, ...]]:
-    return [(InlineKeyboardButton("🔥 I want to reply", callback_data=f"{PREFIX}urge"),),
-            (InlineKeyboardButton("🆘 Crisis help", callback_data=f"{PREFIX}x"),)]
-
-
 #: A pull from here up is answered with "ride it out" and crisis help, not just "noted".
 HIGH_PULL = 8
 #: The how-are-you answers (004 step 9 and 11); none is stored, "dark" opens crisis help.
@@ -98,41 +79,9 @@ def asks_wellbeing(day: int, weekly: bool) -> bool:
     return weekly or day % 7 == 5
 
 
-def wellbeing_buttons() -> list[tuple[InlineKeyboardButton, ...]]:
-    buttons = [InlineKeyboardButton(label, callback_data=f"{PREFIX}how:{key}")
-               for key, label in WELLBEING_BUTTONS]
-    return [tuple(buttons[:2]), (buttons[2],), (buttons[3],)]
-
-
-def high_pull_buttons() -> list[tuple[InlineKeyboardButton, ...]]:
-    return [(InlineKeyboardButton("🌊 Ride it out with me", callback_data=f"{PREFIX}ride"),),
-            *help_buttons()]
-
-
-def compose(texts: CheckinTexts, day: int, ref: str, hard: str | None,
-            weekly: bool = False) -> tuple[str, tuple[tuple[InlineKeyboardButton, ...], ...]]:
-    """The check-in message: neutral first line, milestone, the day's words, the question."""
-    parts = [WEEKLY_FIRST_LINE if weekly else texts.first_line]
-    if day in texts.milestones and not weekly:
-        parts.append(texts.milestone.replace("{day}", str(day)))
-    parts.append(texts.week(day) if weekly else texts.day(day))
-    if hard == "tomorrow":
-        parts.append(texts.hard_tomorrow)
-    elif hard == "today":
-        parts.append(texts.hard_today)
-    if day == plan.DAYS and not weekly:
-        parts.append(texts.graduation)
-    parts.append(texts.question)
-    rows = scale_buttons(ref)
-    if asks_wellbeing(day, weekly):
-        parts.append(texts.wellbeing_question)
-        rows += wellbeing_buttons()
-    rows += help_buttons()
-    if day == plan.DAYS and not weekly:
-        rows += [(InlineKeyboardButton("Weekly until my first year",
-                                       callback_data=f"{PREFIX}weekly"),),
-                 (InlineKeyboardButton("Stop check-ins here", callback_data=f"{PREFIX}stop"),)]
-    return "\n\n".join(parts), tuple(rows)
+def summary_due(day: int) -> bool:
+    """Days 8, 15, ... of the first ninety: the week just done comes before the check-in."""
+    return day > 1 and day % 7 == 1 and day <= plan.DAYS
 
 
 def week_values(answers: list[tuple[datetime, int]], days: list[date],
@@ -143,50 +92,6 @@ def week_values(answers: list[tuple[datetime, int]], days: list[date],
     for at, value in answers:
         by_day[at.astimezone(zone).date()] = value
     return [by_day.get(d) for d in days]
-
-
-class CheckinSender:
-    """Sends one claimed check-in (and, every 7th day, the week's picture)."""
-
-    def __init__(self, talk: Conversation, texts: CheckinTexts) -> None:
-        self.talk = talk
-        self.texts = texts
-
-    async def deliver(self, row: DueRow) -> None:
-        store = self.talk.store
-        user = await store.user(row.user_id)
-        schedule = plan.plan_for(user)
-        if schedule is None:
-            return
-        ref = date.fromisoformat(row.ref)
-        day = plan.day_number(schedule, ref)
-        hard = plan.near_hard_date(ref, [md for md, _ in await store.hard_dates(row.user_id)])
-        weekly = day > plan.DAYS
-        if day > 1 and day % 7 == 1 and not weekly:  # days 8, 15, ...: the week just done
-            await self.send_summary(row.user_id, schedule, ref)
-        text, buttons = compose(self.texts, day, row.ref, hard, weekly=weekly)
-        await self.talk.send(row.user_id, text, buttons)
-
-    async def send_summary(self, user_id: int, schedule: plan.Plan, ref: date) -> None:
-        """The past 7 local days, as a bar picture with the numbers in the caption."""
-        days = [ref - timedelta(days=n) for n in range(7, 0, -1)]
-        before = [day - timedelta(days=7) for day in days]
-        since = datetime.combine(before[0], datetime.min.time(), schedule.zone)
-        answers = await self.talk.store.scale_since(user_id, PULL_FIELD, since)
-        values = week_values(answers, days, schedule.tz)
-        earlier = [v for v in week_values(answers, before, schedule.tz) if v is not None]
-        last_week = sum(earlier) / len(earlier) if earlier else None
-        if all(v is None for v in values):
-            await self.talk.send(user_id, f"{SUMMARY_FIRST_LINE}\n\n{self.texts.summary_empty}")
-            return
-        numbers = " · ".join(f"{d.strftime('%a')} {'–' if v is None else v}"
-                             for d, v in zip(days, values, strict=True))
-        caption = f"{SUMMARY_FIRST_LINE}\n\n{self.texts.summary}\n{numbers}"
-        try:
-            picture = week_chart(values, [d.strftime("%a") for d in days], last_week)
-            await self.talk.bot.send_photo(user_id, picture, caption=caption)
-        except Forbidden:
-            await self.talk.deactivate(user_id)
 
 
 #: Quiet-hours choices in set-up and /checkins ("none": start == end, no quiet hours).

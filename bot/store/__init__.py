@@ -1,5 +1,10 @@
-"""Storage behind one interface (`Store`): SQLite through aiosqlite today."""
+"""Storage behind one interface (`Store`): SQLite through aiosqlite today.
 
-from bot.store.sqlite import DueRow, Store, local_date, run_days
+Callers catch the store's own errors (`StoreError` and kin), never the backend's.
+"""
 
-__all__ = ["DueRow", "Store", "local_date", "run_days"]
+from bot.store.errors import StoreBusy, StoreCorrupt, StoreError, StoreFull, StoreReadOnly
+from bot.store.sqlite import DueRow, NotOurFile, Store, local_date, run_days
+
+__all__ = ["DueRow", "NotOurFile", "Store", "StoreBusy", "StoreCorrupt", "StoreError",
+           "StoreFull", "StoreReadOnly", "local_date", "run_days"]

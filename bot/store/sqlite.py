@@ -9,21 +9,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import functools
+import inspect
 import logging
 import os
 import sqlite3
 import stat
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 import aiosqlite
 
 from bot.engine import Profile, UserState
 from bot.store import stats
+from bot.store.errors import StoreBusy, StoreCorrupt, StoreError, StoreFull, StoreReadOnly
 from bot.store.schema import MIGRATIONS
 from bot.store.stats import Outcomes
 
@@ -68,10 +71,53 @@ def _parse_ts(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+#: SQLite's primary code names (extended ones start with these) and the store error they are.
+_KINDS: tuple[tuple[str, type[StoreError]], ...] = (
+    ("SQLITE_BUSY", StoreBusy), ("SQLITE_LOCKED", StoreBusy), ("SQLITE_FULL", StoreFull),
+    ("SQLITE_READONLY", StoreReadOnly), ("SQLITE_CORRUPT", StoreCorrupt),
+    ("SQLITE_NOTADB", StoreCorrupt))
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def translated(exc: sqlite3.Error) -> StoreError:
+    """The store's error for a SQLite one: the code name only, never SQLite's message."""
+    code = getattr(exc, "sqlite_errorname", None) or type(exc).__name__
+    for prefix, kind in _KINDS:
+        if code == prefix or code.startswith(prefix + "_"):
+            return kind(code)
+    return StoreError(code)
+
+
+def _boundary(method: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+    """Wrap one public store method so no `sqlite3.Error` leaves the store."""
+    @functools.wraps(method)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return await method(*args, **kwargs)
+        except sqlite3.Error as exc:
+            raise translated(exc) from exc
+    return wrapper
+
+
+def _translating(cls: type[Store]) -> type[Store]:
+    """Every public coroutine method of the store raises `StoreError`s, not sqlite3's."""
+    for name, value in list(vars(cls).items()):
+        if name.startswith("_"):
+            continue
+        if isinstance(value, classmethod) and inspect.iscoroutinefunction(value.__func__):
+            setattr(cls, name, classmethod(_boundary(value.__func__)))
+        elif inspect.iscoroutinefunction(value):
+            setattr(cls, name, _boundary(value))
+    return cls
+
+
 class NotOurFile(ValueError):
     """The path names something this bot did not make: it is left exactly as it was."""
 
 
+@_translating
 class Store:
     """Open with `await Store.open(path)`; close with `await store.close()`."""
 
@@ -447,6 +493,9 @@ class _Transaction:
         await self.store.lock.acquire()
         try:
             await self.store.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            self.store.lock.release()
+            raise translated(exc) from exc
         except BaseException:
             self.store.lock.release()
             raise
@@ -457,8 +506,10 @@ class _Transaction:
             if exc_type is None:
                 try:
                     await self.store.db.execute("COMMIT")
-                except BaseException:
+                except BaseException as failed:
                     await self._rollback()  # a failed COMMIT must not leave it open
+                    if isinstance(failed, sqlite3.Error):
+                        raise translated(failed) from failed
                     raise
             else:
                 await self._rollback()

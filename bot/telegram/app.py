@@ -22,10 +22,10 @@ from telegram.request import HTTPXRequest
 
 from bot.content import Content
 from bot.safety import CrisisDirectory
-from bot.schedule.dispatcher import Dispatcher
 from bot.store import Store
 from bot.telegram import handlers
 from bot.telegram.conversation import Conversation
+from bot.telegram.due_delivery import build_dispatcher
 from bot.telegram.pacing import PacedLimiter
 from bot.telegram.processor import MAX_RUNNING, PerPersonOrder
 
@@ -69,7 +69,7 @@ def build_application(
     talk = Conversation(content=content, store=store, directory=directory, bot=app.bot,
                         clock=clock)
     app.bot_data["conversation"] = talk
-    app.bot_data["dispatcher"] = Dispatcher(talk, scan_seconds=scan_seconds)
+    app.bot_data["dispatcher"] = build_dispatcher(talk, scan_seconds=scan_seconds)
     app.bot_data["admin_ids"] = frozenset(admin_ids)  # who may ask for /stats
 
     private = filters.ChatType.PRIVATE

@@ -19,6 +19,7 @@ from telegram.error import TelegramError
 from bot.content.checkins import CheckinTexts, load_checkins
 from bot.engine import Command, Start
 from bot.schedule import daily
+from bot.telegram import checkin_sender
 from bot.telegram.conversation import Conversation
 
 _ANSWER = re.compile(r"^!ci:(\d{4}-\d{2}-\d{2}):(\d{1,2})$")
@@ -62,11 +63,11 @@ async def on_button(talk: Conversation, user_id: int, data: str, tapped: int | N
         with contextlib.suppress(TelegramError):
             await talk.bot.edit_message_reply_markup(
                 chat_id=user_id, message_id=tapped,
-                reply_markup=InlineKeyboardMarkup(daily.help_buttons()))
+                reply_markup=InlineKeyboardMarkup(checkin_sender.help_buttons()))
     value = int(match.group(2))
     if value >= daily.HIGH_PULL:
         await talk.send(user_id, f"{texts.answered_high} ({value}/10)",
-                        tuple(daily.high_pull_buttons()))
+                        tuple(checkin_sender.high_pull_buttons()))
         return
     await talk.send(user_id, f"{texts.answered} ({value}/10)")
 
@@ -80,7 +81,7 @@ async def _wellbeing(talk: Conversation, user_id: int, texts: CheckinTexts, key:
         await talk.send(user_id, reply)
         await talk.handle(user_id, Command("crisis"))
         return
-    rows = daily.help_buttons()
+    rows = checkin_sender.help_buttons()
     if key == "low":
         rows = [(InlineKeyboardButton("🌙 My plan for dark moments", callback_data="!ci:plan"),),
                 *rows]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import sqlite3
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -56,7 +55,7 @@ from bot.reading import read_text
 from bot.safety import CrisisDirectory, crisis_card
 from bot.schedule import daily
 from bot.schedule.checkins import out_of_quiet
-from bot.store import Store, local_date
+from bot.store import Store, StoreError, local_date
 from bot.summary import urge_summary
 from bot.telegram import answers, outbox
 
@@ -387,8 +386,8 @@ class Conversation:
                 if await self.store.user(user_id):
                     await self.store.remember_message(user_id, message.message_id,
                                                       self.clock())
-        except sqlite3.Error as exc:  # only /wipe needs it: the message is already delivered
-            log.warning("could not remember a sent message id (%s)", _db_reason(exc))
+        except StoreError as exc:  # only /wipe needs it: the message is already delivered
+            log.warning("could not remember a sent message id (%s)", exc.code)
         return message.message_id
 
     async def _edit(self, user_id: int, message_id: int, text: str, buttons: Keyboard) -> bool:
@@ -436,13 +435,8 @@ class Conversation:
 
 
 def _reason(exc: BaseException) -> str:
-    """An error's class, or SQLite's code name for a database error: never any values."""
-    return _db_reason(exc) if isinstance(exc, sqlite3.Error) else type(exc).__name__
-
-
-def _db_reason(exc: sqlite3.Error) -> str:
-    """The SQLite error code name (SQLITE_FULL, SQLITE_BUSY...): says what, never what data."""
-    return getattr(exc, "sqlite_errorname", None) or type(exc).__name__
+    """An error's class, or the database's code name (SQLITE_FULL...): never any values."""
+    return exc.code if isinstance(exc, StoreError) else type(exc).__name__
 
 
 def _markup(buttons: Keyboard | tuple[tuple[InlineKeyboardButton, ...], ...]

@@ -12,6 +12,7 @@ import logging
 
 from telegram.error import TelegramError
 
+from bot.store import StoreError
 from bot.telegram.conversation import Conversation
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,10 @@ ERASED_PENDING = ("Everything I kept about you is erased from my database. A cop
                   "within a minute.")
 WIPED_TOO = " I also deleted {n} of my recent messages in this chat."
 FRESH = " If you want to begin again, send /start. Take care of yourself."
+#: The database refused the erase (busy, full, read-only): it is one transaction, so nothing
+#: was erased, and saying so is the only true thing to say.
+NOT_ERASED = ("Sorry, I couldn't erase your data just now, so nothing has been erased yet. "
+              "Please send /delete again in a minute.")
 
 
 async def erase_person(talk: Conversation, user_id: int) -> None:
@@ -32,7 +37,12 @@ async def erase_person(talk: Conversation, user_id: int) -> None:
     except TelegramError as exc:  # the erase must happen even when Telegram refuses the wipe
         log.warning("wipe before erase failed (%s)", type(exc).__name__)
         gone = 0
-    folded = await talk.store.delete_user(user_id)
+    try:
+        folded = await talk.store.delete_user(user_id)
+    except StoreError as exc:
+        log.error("erase refused by the database (%s): nothing was erased", exc.code)
+        await talk.bot.send_message(user_id, NOT_ERASED)
+        return
     text = (ERASED if folded else ERASED_PENDING) + (WIPED_TOO.format(n=gone) if gone else "")
     # Sent directly, not through talk.send: nothing about them, not even this id, is kept.
     await talk.bot.send_message(user_id, text + FRESH)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import sqlite3
 
 from telegram import InlineKeyboardButton, Update
 from telegram.constants import ChatMemberStatus
@@ -21,6 +20,7 @@ from bot.engine.events import Choice, Event
 from bot.reading import read_text
 from bot.safety import crisis_card
 from bot.schedule import daily
+from bot.store import StoreError
 from bot.telegram import checkins
 from bot.telegram.conversation import Conversation
 from bot.telegram.erase import erase_person
@@ -206,11 +206,11 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the error class and update kind only: never the update, never the text."""
     error = context.error
     kind = _update_kind(update)
-    database = isinstance(error, sqlite3.Error)
+    database = isinstance(error, StoreError)
     if database:
-        # The SQLite code name only (SQLITE_BUSY, SQLITE_FULL, SQLITE_READONLY): never values.
+        # The code name only (SQLITE_BUSY, SQLITE_FULL, SQLITE_READONLY): never values.
         log.error("database error %s while handling a %s update: nothing was saved",
-                  getattr(error, "sqlite_errorname", None) or type(error).__name__, kind)
+                  error.code, kind)
     else:
         log.error("error %s while handling a %s update", type(error).__name__, kind,
                   exc_info=None)

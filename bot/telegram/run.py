@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-import sqlite3
 import sys
 from urllib.parse import urlsplit
 
@@ -20,7 +19,7 @@ from bot.content import ContentError, load_content
 from bot.logs import scrub, setup_logging
 from bot.safety import load_crisis_directory
 from bot.settings import Settings
-from bot.store import Store
+from bot.store import Store, StoreError
 from bot.telegram.app import ALLOWED_UPDATES, announce, build_application, retire
 from bot.telegram.intake import Intake
 from bot.telegram.polling import Poller
@@ -48,8 +47,8 @@ async def _main(settings: Settings, token: str) -> int:
         return 1
     try:
         store = await Store.open(settings.database_path)
-    except (OSError, ValueError, sqlite3.Error) as exc:
-        # sqlite3.Error: a folder where the file should be, a file that is not a database.
+    except (OSError, ValueError, StoreError) as exc:
+        # StoreError: a folder where the file should be, a file that is not a database.
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         print(f"error: BOT_DATABASE_URL: cannot open the database ({reason})", file=sys.stderr)
         return 2
